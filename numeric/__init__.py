@@ -1,0 +1,1 @@
+"""The measurements: samplers, the autoencoder, empirical NTK Grams, spectra and fits (plain NumPy)."""

@@ -1,0 +1,88 @@
+"""A claim's Figure -> PNG bytes, drawn on a bare Agg canvas (no pyplot, no global state)."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from scipy import stats
+
+from reports.result import Figure, FigureKind
+from reports.verdict import PASS_LEVEL
+
+SIZE_IN = (6.0, 4.0)
+DPI = 110
+MEASURED, PREDICTED, FITTED = "tab:blue", "black", "tab:orange"
+
+
+def draw(figure: Figure, title: str) -> bytes:
+    """The PNG of `figure` under `title`: a CURVE or a SCALING plot (see `Figure`)."""
+    fig = MplFigure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    x, y = np.asarray(figure.x, dtype=float), np.atleast_2d(np.asarray(figure.y, dtype=float))
+    if figure.kind is FigureKind.CURVE:
+        _curve(ax, figure, x, y)
+    else:
+        _scaling(ax, figure, x, y)
+    ax.set_title(textwrap.fill(title, 70), fontsize=10, parse_math=False)  # plain text
+    ax.set_xlabel(figure.xlabel)
+    ax.set_ylabel(figure.ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8, framealpha=0.9)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _curve(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
+    """Mean over repetitions with its Student-t band at the report's level, and the prediction."""
+    reps, mean = y.shape[0], y.mean(axis=0)
+    ax.plot(x, mean, "o", color=MEASURED, ms=4.5, zorder=3,  # markers on top of the prediction
+            label=f"measured (mean of {reps})")
+    if reps > 1:
+        half = stats.t.ppf(0.5 + PASS_LEVEL / 2, reps - 1) * y.std(axis=0, ddof=1) / np.sqrt(reps)
+        ax.fill_between(x, mean - half, mean + half, color=MEASURED, alpha=0.2, lw=0,
+                        label=f"{PASS_LEVEL:.0%} interval")
+    if figure.predicted is not None:
+        ax.plot(x, figure.predicted, "-", color=PREDICTED, lw=1.5, label="predicted")
+
+
+def _scaling(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
+    """Log-log: every repetition faint, their geometric mean, fitted and predicted slopes."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _short_range_ticks(ax.xaxis, x)
+    _short_range_ticks(ax.yaxis, y)
+    for i, row in enumerate(y):
+        ax.plot(x, row, ".-", color=MEASURED, alpha=0.2, lw=0.8, ms=3,
+                label="repetitions" if i == 0 else None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_gm = np.log(y).mean(axis=0)  # a non-positive value makes its point NaN, left out
+    ax.plot(x, np.exp(log_gm), "o", color=MEASURED, ms=5, zorder=3, label="geometric mean")
+    ok = np.isfinite(log_gm) & (x > 0)
+    if not ok.any():
+        return
+    lx, ly = np.log(x[ok]), log_gm[ok]
+    cx, cy, span = lx.mean(), ly.mean(), np.linspace(lx.min(), lx.max(), 50)
+    if figure.fitted is not None:
+        ax.plot(np.exp(span), np.exp(cy + figure.fitted * (span - cx)), "-", color=FITTED, lw=1.5,
+                label=f"fitted slope {figure.fitted:.3g}")
+    if figure.slope is not None:
+        ax.plot(np.exp(span), np.exp(cy + figure.slope * (span - cx)), "--", color=PREDICTED,
+                lw=1.5, label=f"predicted slope {figure.slope:.3g}")
+
+
+def _short_range_ticks(axis, values: np.ndarray) -> None:
+    """Over at most three decades, label 1, 2, 5 per decade (1 to 9 within one) as plain numbers."""
+    v = values[np.isfinite(values) & (values > 0)]
+    decades = np.log10(v.max() / v.min()) if v.size else np.inf
+    if decades <= 3:
+        subs = (1.0, 2.0, 5.0) if decades > 1 else np.arange(1.0, 10.0)
+        axis.set_major_locator(LogLocator(subs=subs))
+        axis.set_major_formatter(FuncFormatter(lambda tick, _: f"{tick:g}"))
+        axis.set_minor_formatter(NullFormatter())

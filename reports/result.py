@@ -1,0 +1,99 @@
+"""The outcome of checking one claim at one parameter point: plain data, ready to render or dump."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from reports.verdict import Interval, Verdict
+
+# Fields that change from run to run of the same seed; everything else in results.json is reproducible.
+TIMING_FIELDS = ("elapsed_s",)
+
+
+class FigureKind(enum.Enum):
+    CURVE = "curve"  # measured values over a grid of a parameter, with the predicted curve
+    SCALING = "scaling"  # an error against a size on log-log axes, with fitted and predicted slopes
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What to draw for a claim: one row of `y` per repetition, over the grid `x`.
+
+    CURVE: `predicted` is the predicted value at each x.  SCALING: `slope` is the predicted
+    exponent and `fitted` the mean fitted exponent, drawn through the centroid of the data.
+    """
+
+    kind: FigureKind
+    x: tuple[float, ...]
+    y: tuple[tuple[float, ...], ...]
+    xlabel: str
+    ylabel: str
+    predicted: tuple[float, ...] | None = None
+    slope: float | None = None
+    fitted: float | None = None
+
+
+@dataclass(frozen=True)
+class Repetition:
+    value: float
+    predicted: float
+    error: float
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    title: str
+    source: str
+    status: str  # "stated" | "reconstructed"
+    kind: str  # "exact" | "upper" | "lower" | "rate" | "limit"
+    verdict: Verdict
+    reason: str
+    predicted: float | None  # the value compared (mean over repetitions if it depends on the data)
+    predicted_expr: str
+    predicted_latex: str
+    quantity: str  # what is measured, in words
+    measured: Interval | None
+    params: dict[str, Any]
+    hypotheses: tuple[str, ...]  # LaTeX of holds_when
+    seeds: int
+    seed: int  # the root of the seed tree
+    elapsed_s: float
+    repetitions: tuple[Repetition, ...] = ()
+    resolution: float | None = None
+    seeds_to_decide: int | None = None
+    counterexample: dict[str, Any] | None = None
+    figure: Figure | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of DESIGN.md (`--json`, results.json): plain types only."""
+        m = self.measured
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "status": self.status,
+            "kind": self.kind,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "predicted": self.predicted,
+            "predicted_expr": self.predicted_expr,
+            "predicted_latex": self.predicted_latex,
+            "quantity": self.quantity,
+            "measured": None if m is None else {
+                "estimate": m.estimate, "ci_low": m.ci_low, "ci_high": m.ci_high},
+            "params": dict(self.params),
+            "hypotheses": list(self.hypotheses),
+            "seeds": self.seeds,
+            "seed": self.seed,
+            "resolution": self.resolution,
+            "seeds_to_decide": self.seeds_to_decide,
+            "counterexample": self.counterexample,
+            "repetitions": [
+                {"value": r.value, "predicted": r.predicted, "error": r.error}
+                for r in self.repetitions
+            ],
+            "elapsed_s": self.elapsed_s,
+        }

@@ -1,0 +1,93 @@
+"""Writing a report directory: figures/*.png, report.md, results.json, index.html, each atomically.
+
+Everything is rendered in memory first, so a failure while drawing or rendering writes nothing; each
+file then replaces its previous version in one rename, so no file is ever seen half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reports.figures import draw
+from reports.html import render_html
+from reports.markdown import counts, render_markdown
+from reports.result import Result
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a synced temp file in the same directory and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                         delete=False) as f:
+            tmp = f.name
+            os.chmod(tmp, 0o644)  # a report is for reading; mkstemp's 0600 is not
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    """`obj` as indented, strict JSON (non-finite floats as null), written atomically."""
+    write_bytes_atomic(path, _json_bytes(obj))
+
+
+def finite(obj: Any) -> Any:
+    """`obj` with NaN and infinities as None and NumPy scalars as Python ones, recursively."""
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    return obj
+
+
+def write_report(
+    results: Sequence[Result], out_dir: Path, *, profile: str, seed: int, complete: bool = True,
+) -> Path:
+    """Write the report of `results` into `out_dir` and return the path of its index.html."""
+    out_dir = Path(out_dir)
+    figures = {r.id: draw(r.figure, r.title) for r in results if r.figure is not None}
+    paths = {claim_id: f"figures/{claim_id}.png" for claim_id in figures}
+    markdown = render_markdown(results, profile=profile, seed=seed, complete=complete,
+                               figure_paths=paths)
+    page = render_html(results, profile=profile, seed=seed, complete=complete, figures=figures)
+    summary = {"aeverify": _version(), "profile": profile, "seed": seed, "complete": complete,
+               "summary": counts(results), "claims": [r.to_json() for r in results]}
+
+    files = {paths[claim_id]: png for claim_id, png in figures.items()}
+    files |= {"results.json": _json_bytes(summary), "report.md": markdown.encode("utf-8"),
+              "index.html": page.encode("utf-8")}  # the index last: it is what a reader opens
+    for name, data in files.items():
+        write_bytes_atomic(out_dir / name, data)
+    return out_dir / "index.html"
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return (json.dumps(finite(obj), indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("aeverify")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,42 @@
+"""aeverify: check theorems about gradient descent on shallow autoencoders.
+
+    >>> import verify
+    >>> [c.id for c in verify.claims()][:1]
+    ['ntk.init.loss']
+    >>> verify.check("ntk.orthonormal.lambda_0").verdict.value
+    'pass'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from reports.result import Result
+from verify.claim import Claim, Kind, Measurement, Param, Profile, Setting, Status, Sweep
+
+
+def claims(files: Sequence[str] = ()) -> tuple[Claim, ...]:
+    """Every registered claim (the shipped ones, then those of the user claim `files`)."""
+    from verify.registry import claims as registered
+
+    return registered(tuple(files))
+
+
+def check(
+    claim_id: str,
+    params: Mapping[str, object] | None = None,
+    seeds: int | None = None,
+    profile: str = "quick",
+    seed: int = 0,
+    files: Sequence[str] = (),
+) -> Result:
+    """Run one claim and judge it: the Result has the fields of the CLI's `--json` object."""
+    from verify.registry import find
+    from verify.run import run_claim
+
+    claim = find(claim_id, tuple(files))
+    return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
+
+
+__all__ = ["Claim", "Kind", "Measurement", "Param", "Profile", "Result", "Setting", "Status",
+           "Sweep", "check", "claims"]

@@ -1,0 +1,171 @@
+"""The command line: `aeverify list | derive | check | report` (`python -m verify` is the same).
+
+Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
+input (one line on stderr naming the parameter and the rule), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import sympy as sp
+
+from reports.result import Result
+from reports.verdict import Verdict
+from reports.write import finite, write_report
+from verify.claim import ClaimError, ParameterError, Profile
+from verify.progress import Silent, Stderr
+from verify.registry import UnknownClaim, claims, find, models
+from verify.run import resolve_seeds, run_claim
+
+DEFAULT_OUT = "aeverify-report"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        self.exit(2, f"aeverify: error: {message}\n")
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"--set expects name=value, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aeverify", description=__doc__.splitlines()[0])
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    def verb(name: str, help_: str, handler) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--claims", action="append", default=[], metavar="FILE.py",
+                         help="also load the CLAIMS of this file (repeatable)")
+        return sub
+
+    verb("list", "every claim: id, kind, status, source", _list)
+    derive = verb("derive", "the derivations of a model (all models without MODEL)", _derive)
+    derive.add_argument("model", nargs="?", help="a model name, e.g. ntk")
+    derive.add_argument("--latex", action="store_true", help="print LaTeX instead of pretty text")
+
+    for name, help_, handler in (("check", "run claims and judge them", _check),
+                                 ("report", "run every claim and write the report", _report)):
+        sub = verb(name, help_, handler)
+        if name == "check":
+            sub.add_argument("ids", nargs="+", metavar="ID", help="claim ids (see `aeverify list`)")
+            sub.add_argument("--set", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
+                             help="override a parameter (repeatable)")
+            sub.add_argument("--json", action="store_true", help="print one JSON object per claim")
+        else:
+            sub.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"folder (default {DEFAULT_OUT})")
+        sub.add_argument("--profile", choices=[p.value for p in Profile], default="quick")
+        sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
+        sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ParameterError, UnknownClaim, ClaimError) as exc:
+        print(f"aeverify: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("aeverify: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `aeverify derive | head`: the reader left; say nothing more
+        sys.stdout = open(os.devnull, "w")
+        return 0
+
+
+def _list(args) -> int:
+    rows = [(c.id, c.kind.value, c.status.value, c.source) for c in claims(tuple(args.claims))]
+    width = max(len(r[0]) for r in rows)
+    for row in rows:
+        print(f"{row[0]:<{width}}  {row[1]:<6}  {row[2]:<13}  {row[3]}")
+    return 0
+
+
+def _derive(args) -> int:
+    available = {name: mod for name, mod in models().items() if hasattr(mod, "derivations")}
+    if args.model is not None and args.model not in available:
+        raise ParameterError(f"MODEL must be one of {', '.join(available)}; got {args.model!r}")
+    for name, module in available.items():
+        if args.model in (None, name):
+            print(f"# {name}")
+            for label, expr in module.derivations().items():
+                shown = sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)
+                print(f"{label}:\n{_indent(shown)}\n")
+    return 0
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _check(args) -> int:
+    files, profile = tuple(args.claims), Profile(args.profile)
+    overrides = dict(args.set)
+    selected = [find(claim_id, files) for claim_id in args.ids]
+    for claim in selected:  # every input error is reported before anything runs
+        params = claim.resolve(profile, overrides)
+        resolve_seeds(claim, profile, args.seeds)
+        broken = claim.violated(params)
+        if broken:
+            shown = ", ".join(f"{k}={params[k]}" for k in sorted({s.name for r in broken for s in r.free_symbols}))
+            raise ParameterError(f"{claim.id}: parameters break holds_when {'; '.join(map(sp.sstr, broken))} ({shown})")
+    progress = Stderr() if not args.json else Silent()
+    results = []
+    for index, claim in enumerate(selected):
+        progress.claim(index, len(selected), claim.id)
+        result = run_claim(claim, overrides, args.seeds, profile, args.seed, files, progress)
+        progress.finished(result.verdict.value, result.elapsed_s)
+        results.append(result)
+        print(json.dumps(finite(result.to_json()), allow_nan=False) if args.json else _line(result), flush=True)
+    return _status(results)
+
+
+def _line(r: Result) -> str:
+    head = f"{r.verdict.value.upper():<12} {r.id}"
+    if r.measured is None:
+        return f"{head}\n    {r.reason}"
+    m = r.measured
+    text = (f"{head}\n    predicted {r.predicted:.6g}   measured {m.estimate:.6g} "
+            f"[{m.ci_low:.6g}, {m.ci_high:.6g}]   {r.seeds} seeds, {r.elapsed_s:.1f} s\n    {r.reason}")
+    if r.seeds_to_decide:
+        text += f"\n    about {r.seeds_to_decide} seeds would decide it (--seeds {r.seeds_to_decide})"
+    if r.counterexample:
+        text += f"\n    counterexample (repetition {r.counterexample['repetition']}): {r.counterexample['reproduce']}"
+    return text
+
+
+def _status(results: list[Result]) -> int:
+    return 0 if all(r.verdict is Verdict.PASS for r in results) else 1
+
+
+def _report(args) -> int:
+    files, profile = tuple(args.claims), Profile(args.profile)
+    everything = claims(files)
+    for claim in everything:
+        resolve_seeds(claim, profile, args.seeds)
+    progress, results = Stderr(), []
+    try:
+        for index, claim in enumerate(everything):
+            progress.claim(index, len(everything), claim.id)
+            results.append(run_claim(claim, None, args.seeds, profile, args.seed, files, progress))
+            progress.finished(results[-1].verdict.value, results[-1].elapsed_s)
+    except KeyboardInterrupt:
+        index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False)
+        print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
+        return 130
+    index = write_report(results, args.out, profile=profile.value, seed=args.seed)
+    counts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+    print(", ".join(f"{n} {v}" for v, n in counts.items() if n), file=sys.stderr)
+    print(index)
+    return _status(results)

@@ -1,0 +1,174 @@
+"""Claims on the NTK kernels of two-layer ReLU autoencoders: closed forms, Kronecker structure, limits.
+
+Science note paper 2, section 3. The closed forms restate Cho & Saul 2009 and Du et al. 2019; the
+autoencoder statements (Kronecker structure, concentration at order m^-1/2) are reconstructed.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from numeric import autoencoder, data, ntk as kernels
+from numeric.fit import geometric_grid
+from numeric.spectra import spectral_norm
+from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.measure import gamma, scaling
+from verify.ntk import d, decoder_kernel, encoder_kernel, kappa_0, m, t
+
+# The t grid of the Monte Carlo figures: the closed forms are drawn over all of [-1, 1].
+T_GRID = np.linspace(-1.0, 1.0, 21)
+# Kernel values lie in [0, 1/2]: a pass must tell them apart to two decimals.
+KERNEL_RESOLUTION = sp.Rational(1, 100)
+# A fitted exponent must be told apart from its neighbours m^-1/4 and m^-3/4.
+EXPONENT_RESOLUTION = sp.Rational(1, 8)
+
+FEATURES = {  # the products whose expectation over w ~ N(0, I) each kernel is, per cosine t
+    "kappa_0": lambda u, v, t: (u >= 0) * (v >= 0),
+    "K_1": lambda u, v, t: np.maximum(u, 0) * np.maximum(v, 0),
+    "H_inf": lambda u, v, t: t * (u >= 0) * (v >= 0),
+}
+
+
+def measure_kernel(params, rng, feature: str) -> Measurement:
+    """Monte Carlo over w ~ N(0, I_d) of a kernel at cosine t, and along T_GRID for the figure."""
+    cosines = np.append(T_GRID, params["t"])
+    x, Y = data.rows_at_cosines(cosines, params["d"], rng)
+    w = rng.standard_normal((params["samples"], params["d"]))
+    estimates = FEATURES[feature]((w @ x)[:, None], w @ Y.T, cosines).mean(axis=0)
+    return Measurement(estimates[-1], sweep=Sweep("t", T_GRID, estimates[:-1], f"{feature}(t), Monte Carlo"))
+
+
+def _kernel_claim(name: str, title: str, source: str, expr: sp.Expr, lhs: str) -> Claim:
+    return Claim(
+        id=f"ntk.kernel.{name}",
+        title=title,
+        source=source,
+        status=Status.STATED,
+        kind=Kind.EXACT,
+        predicted=expr,
+        lhs=Tex(lhs),
+        quantity=f"Monte Carlo estimate over w ~ N(0, I_d) at cosine t ({title.split(':')[0]})",
+        measure=functools.partial(measure_kernel, feature=title.split(":")[0]),
+        params=(
+            Param("t", 0.3, "cosine <x, y> of the two unit inputs", low=-1, high=1),
+            Param("d", 8, "input dimension", low=2),
+            Param("samples", 200_000, "Monte Carlo draws of w per seed", low=100),
+        ),
+        quick=Setting(seeds=5),
+        full=Setting(seeds=20, values={"samples": 1_000_000}),
+        resolution=KERNEL_RESOLUTION,
+    )
+
+
+def measure_encoder_kronecker(params, rng) -> Measurement:
+    """||H(0) - H_inf kron I_d||_2 over a grid of widths (matrix-free Lanczos), and its exponent."""
+    X = data.unit_rows(params["n"], params["d"], rng)
+    limit = kernels.kron_eye(kernels.encoder_kernel(X), params["d"])
+    widths = geometric_grid(params["m0"], params["levels"])
+    errors = [spectral_norm(kernels.encoder_gram(*autoencoder.init_weights(w, params["d"], rng), X) - limit, rng)
+              for w in widths]
+    return scaling("m", widths, errors, "||H(0) - H_inf kron I_d||_2")
+
+
+def measure_decoder_concentration(params, rng) -> Measurement:
+    """||Phi Phi^T / m - K_1||_2 over a grid of widths (the Kronecker factor carries the spectrum)."""
+    X = data.unit_rows(params["n"], params["d"], rng)
+    limit = kernels.decoder_kernel(X)
+    widths = geometric_grid(params["m0"], params["levels"])
+    errors = [np.abs(np.linalg.eigvalsh(kernels.decoder_gram(rng.standard_normal((w, params["d"])), X) - limit)).max()
+              for w in widths]
+    return scaling("m", widths, errors, "||G(0) - K_1 kron I_d||_2")
+
+
+def measure_decoder_kronecker(params, rng, factor=kernels.decoder_gram) -> Measurement:
+    """Largest deviation, over widths 1..m, of the decoder-Jacobian Gram from factor(W, X) kron I_d.
+
+    The Jacobian comes from central differences of the forward pass in A (exact up to round-off,
+    as u is linear in A); its bound is Higham's gamma over the two sums behind each Gram entry.
+    """
+    n, dim = params["n"], params["d"]
+    X = data.unit_rows(n, dim, rng)
+    worst, error = 0.0, 0.0
+    for width in range(1, params["m"] + 1):
+        W, A = autoencoder.init_weights(width, dim, rng)
+        basis = np.eye(dim * width).reshape(dim * width, dim, width)
+        J = np.stack([autoencoder.forward(W, A + e, X) - autoencoder.forward(W, A - e, X) for e in basis]) / 2
+        J = J.reshape(dim * width, n * dim)
+        scale = np.abs(factor(W, X)).max() or 1.0  # all of relu(X W^T) may be 0 at tiny widths
+        deviation = np.abs(J.T @ J - np.kron(factor(W, X), np.eye(dim))).max() / scale
+        bound = gamma(dim * width + width + 2) * (np.abs(J).T @ np.abs(J)).max() / scale
+        worst, error = max(worst, deviation), max(error, bound)
+    return Measurement(worst, error=error)
+
+
+_SIZE = (
+    Param("n", 6, "number of samples", low=2),
+    Param("d", 4, "input dimension", low=2),
+    Param("m0", 64, "smallest width of the grid", low=1),
+    Param("levels", 7, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
+)
+
+CLAIMS = (
+    _kernel_claim("degree0_closed_form", "kappa_0: degree-0 arc-cosine kernel",
+                  "Cho & Saul 2009, arc-cosine kernel J_0", kappa_0(),
+                  r"\mathbb{E}_w\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
+    _kernel_claim("degree1_closed_form", "K_1: degree-1 arc-cosine kernel (decoder NTK)",
+                  "Cho & Saul 2009, arc-cosine kernel J_1", decoder_kernel(),
+                  r"\mathbb{E}_w\, \sigma(w^\top x)\, \sigma(w^\top y)"),
+    _kernel_claim("encoder_closed_form", "H_inf: encoder NTK Gram (weakly-trained)",
+                  "Du et al. 2019, Gram matrix H_inf", encoder_kernel(),
+                  r"\mathbb{E}_w\, x^\top y\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
+    Claim(
+        id="ntk.kernel.encoder_kronecker",
+        title="The encoder NTK at init tends to H_inf kron I_d at order m^-1/2",
+        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
+        status=Status.RECONSTRUCTED,
+        kind=Kind.LIMIT,
+        predicted=1 / sp.sqrt(m),
+        lhs=Tex(r"\|H(0) - H^\infty \otimes I_d\|_2"),
+        quantity="fitted exponent of ||H(0) - H_inf kron I_d||_2 in m (Lanczos, matrix-free)",
+        measure=measure_encoder_kronecker,
+        params=_SIZE,
+        quick=Setting(seeds=12, values={"levels": 8}),
+        full=Setting(seeds=40, values={"levels": 10}),
+        size="m",
+        resolution=EXPONENT_RESOLUTION,
+    ),
+    Claim(
+        id="ntk.kernel.decoder_concentration",
+        title="The decoder Gram at init tends to K_1 kron I_d at order m^-1/2",
+        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
+        status=Status.RECONSTRUCTED,
+        kind=Kind.LIMIT,
+        predicted=1 / sp.sqrt(m),
+        lhs=Tex(r"\|G(0) - K_1 \otimes I_d\|_2"),
+        quantity="fitted exponent of ||Phi Phi^T / m - K_1||_2 in m",
+        measure=measure_decoder_concentration,
+        params=_SIZE,
+        quick=Setting(seeds=12, values={"levels": 9}),
+        full=Setting(seeds=40, values={"levels": 12}),
+        size="m",
+        resolution=EXPONENT_RESOLUTION,
+    ),
+    Claim(
+        id="ntk.kernel.decoder_kronecker",
+        title="The decoder Gram is exactly (Phi^T Phi / m) kron I_d at every width",
+        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
+        status=Status.RECONSTRUCTED,
+        kind=Kind.EXACT,
+        predicted=sp.Integer(0),
+        lhs=Tex(r"\max_{m' \leq m} \left|G(W) - \tfrac{1}{m'} \Phi^\top \Phi \otimes I_d\right|"),
+        quantity="max over widths 1..m of max |J_A J_A^T - (Phi Phi^T/m) kron I_d| / max |Phi Phi^T/m|",
+        measure=measure_decoder_kronecker,
+        params=(
+            Param("n", 5, "number of samples", low=1),
+            Param("d", 3, "input dimension", low=2),
+            Param("m", 12, "largest width checked (every width 1..m is)", low=1),
+        ),
+        quick=Setting(seeds=3),
+        full=Setting(seeds=10, values={"m": 40}),
+    ),
+)

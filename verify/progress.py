@@ -1,0 +1,52 @@
+"""The one progress reporter: science code never prints; the runner tells a Progress what it does."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Protocol, TextIO
+
+
+class Progress(Protocol):
+    def claim(self, index: int, total: int, claim_id: str) -> None: ...
+    def repetition(self, done: int, total: int) -> None: ...
+    def finished(self, verdict: str, elapsed_s: float) -> None: ...
+
+
+class Silent:
+    """Reports nothing (the Python API's default)."""
+
+    def claim(self, index: int, total: int, claim_id: str) -> None:
+        pass
+
+    def repetition(self, done: int, total: int) -> None:
+        pass
+
+    def finished(self, verdict: str, elapsed_s: float) -> None:
+        pass
+
+
+class Stderr:
+    """`[ 3/12] ntk.kernel.encoder_kronecker  seed 4/8` on a terminal (rewritten in place), and one
+    line per finished claim everywhere, so that logs of long runs show where time goes."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.label = ""
+        self.start = time.perf_counter()
+
+    def claim(self, index: int, total: int, claim_id: str) -> None:
+        width = len(str(total))
+        self.label = f"[{index + 1:>{width}}/{total}] {claim_id}"
+
+    def repetition(self, done: int, total: int) -> None:
+        if self.live:
+            self.stream.write(f"\r\033[K{self.label}  seed {done}/{total}")
+            self.stream.flush()
+
+    def finished(self, verdict: str, elapsed_s: float) -> None:
+        prefix = "\r\033[K" if self.live else ""
+        total = time.perf_counter() - self.start
+        self.stream.write(f"{prefix}{self.label}  {verdict} ({elapsed_s:.1f} s, {total:.0f} s so far)\n")
+        self.stream.flush()

@@ -1,0 +1,144 @@
+"""Running a claim: parameters -> hypotheses -> repetitions over the seed tree -> verdict -> Result."""
+
+from __future__ import annotations
+
+import math
+import shlex
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from reports.result import Figure, FigureKind, Repetition, Result
+from reports.verdict import Judgement, Verdict, judge
+from verify.bridge import compile_expr
+from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile
+from verify.progress import Progress, Silent
+from verify.seeds import repetition_rng, spawn_key
+
+import sympy as sp
+
+
+def resolve_seeds(claim: Claim, profile: Profile, seeds: int | None) -> int:
+    if seeds is None:
+        return claim.setting(profile).seeds
+    if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 2:
+        raise ParameterError(f"seeds must be an integer >= 2 (an interval needs two repetitions); got {seeds!r}")
+    return seeds
+
+
+def run_claim(
+    claim: Claim,
+    overrides: Mapping[str, object] | None = None,
+    seeds: int | None = None,
+    profile: Profile = Profile.QUICK,
+    seed: int = 0,
+    claim_files: Sequence[str] = (),
+    progress: Progress = Silent(),
+) -> Result:
+    """Check `claim` at the profile's parameter point (with `overrides`) over `seeds` repetitions.
+
+    Raises ParameterError for a value outside its parameter's domain; parameters that break
+    `holds_when`, and repetitions that produce non-finite values, give the verdict `invalid`.
+    """
+    start = time.perf_counter()
+    params = claim.resolve(profile, overrides)
+    reps = resolve_seeds(claim, profile, seeds)
+    reproduce = _reproduce(claim.id, params, reps, seed, claim_files)
+    broken = claim.violated(params)
+    if broken:
+        listed = "; ".join(sp.sstr(rel) for rel in broken)
+        return _invalid(claim, params, reps, seed, start, f"parameters break holds_when: {listed}")
+
+    measurements: list[Measurement] = []
+    predicted: list[float] = []
+    for r in range(reps):
+        progress.repetition(r, reps)
+        m = claim.measure(params, repetition_rng(seed, claim.id, params, r))
+        missing = set(claim.binds) - set(m.bindings)
+        if missing:
+            raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
+        p = claim.predict(params, m.bindings)
+        if not all(math.isfinite(x) for x in (m.value, m.error, p)):
+            reason = (f"repetition {r} produced a non-finite value (measured {m.value}, predicted {p}): "
+                      f"diverged or NaN; re-run with: {reproduce}")
+            return _invalid(claim, params, reps, seed, start, reason)
+        measurements.append(m)
+        predicted.append(p)
+    progress.repetition(reps, reps)
+
+    values = np.array([float(m.value) for m in measurements])
+    errors = np.array([m.error for m in measurements])
+    resolution = claim.resolution_at(params)
+    j = judge(claim.kind.side, values, np.array(predicted), errors, resolution)
+    return Result(
+        **_described(claim, params, reps, seed),
+        verdict=j.verdict,
+        reason=j.reason,
+        predicted=j.predicted,
+        measured=j.measured,
+        elapsed_s=time.perf_counter() - start,
+        repetitions=tuple(Repetition(float(m.value), p, float(m.error)) for m, p in zip(measurements, predicted)),
+        resolution=resolution,
+        seeds_to_decide=j.seeds_to_decide,
+        counterexample=_counterexample(claim, params, reps, seed, j, measurements, predicted, reproduce),
+        figure=_figure(claim, params, measurements, j),
+    )
+
+
+def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
+    return dict(
+        id=claim.id, title=claim.title, source=claim.source, status=claim.status.value,
+        kind=claim.kind.value, predicted_expr=sp.sstr(claim.predicted),
+        predicted_latex=claim.latex(), quantity=claim.quantity, params=params,
+        hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when), seeds=reps, seed=seed,
+    )
+
+
+def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, reason: str) -> Result:
+    return Result(**_described(claim, params, reps, seed), verdict=Verdict.INVALID, reason=reason,
+                  predicted=None, measured=None, elapsed_s=time.perf_counter() - start)
+
+
+def _reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:
+    words = ["aeverify", "check", claim_id]
+    for path in files:
+        words += ["--claims", path]
+    for name in sorted(params):
+        words += ["--set", f"{name}={params[name]!r}"]
+    words += ["--seeds", str(reps), "--seed", str(seed)]
+    return shlex.join(words)
+
+
+def _counterexample(claim, params, reps, seed, j: Judgement, measurements, predicted, reproduce):
+    if j.verdict is not Verdict.FAIL:
+        return None
+    worst = j.worst
+    return {
+        "params": dict(params),
+        "seed": seed,
+        "seeds": reps,
+        "repetition": worst,
+        "spawn_key": list(spawn_key(claim.id, params, worst)),
+        "measured": float(measurements[worst].value),
+        "predicted": predicted[worst],
+        "reproduce": reproduce,
+    }
+
+
+def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judgement) -> Figure | None:
+    sweeps = [m.sweep for m in measurements]
+    if any(s is None for s in sweeps):
+        return None
+    first = sweeps[0]
+    y = tuple(tuple(float(v) for v in s.y) for s in sweeps)
+    x = tuple(float(v) for v in first.x)
+    if first.scaling:
+        return Figure(FigureKind.SCALING, x, y, xlabel=first.over, ylabel=first.ylabel,
+                      slope=j.predicted, fitted=j.measured.estimate)
+    curve = None
+    if not {s.name for s in claim.compared.free_symbols} & set(claim.binds):
+        names = sorted(params)
+        grid = [first.x if name == first.over else params[name] for name in names]
+        curve = tuple(float(v) for v in compile_expr(claim.compared, names)(*grid))
+    return Figure(FigureKind.CURVE, x, y, xlabel=first.over, ylabel=first.ylabel, predicted=curve)
