@@ -7,7 +7,7 @@ import struct
 from collections.abc import Sequence
 from html import escape
 
-from reports.markdown import DASH, RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, run_line
+from reports.markdown import DASH, RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, kind_label, run_line
 from reports.mathtext import DPI as MATH_DPI
 from reports.mathtext import render_latex
 from reports.result import Result
@@ -66,7 +66,7 @@ def _summary(results: Sequence[Result]) -> str:
                    ("claim", "source", "kind", "status", "predicted", "measured", "verdict"))
     rows = [
         f'<tr><td><a href="#{escape(r.id)}">{escape(r.id)}</a></td><td>{escape(r.source)}</td>'
-        f"<td>{escape(r.kind)}</td><td>{escape(r.status)}</td><td>{escape(fmt(r.predicted))}</td>"
+        f"<td>{escape(kind_label(r))}</td><td>{escape(r.status)}</td><td>{escape(fmt(r.predicted))}</td>"
         f"<td>{escape(interval(r.measured))}</td><td>{_badge(r)}</td></tr>"
         for r in results
     ]

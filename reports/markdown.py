@@ -27,6 +27,11 @@ def interval(m: Interval | None) -> str:
     return DASH if m is None else f"{fmt(m.estimate)} [{fmt(m.ci_low)}, {fmt(m.ci_high)}]"
 
 
+def kind_label(r: Result) -> str:
+    """The kind, saying what a limit claim compares: the exponent of its rate, not a value."""
+    return "limit (exponent)" if r.kind == "limit" else r.kind
+
+
 def counts(results: Sequence[Result]) -> dict[str, int]:
     """How many results have each verdict, every verdict listed (zeros included)."""
     return {v.value: sum(r.verdict is v for r in results) for v in Verdict}
@@ -55,7 +60,7 @@ def render_markdown(
     lines += ["| claim | source | kind | status | predicted | measured | verdict |",
               "|---|---|---|---|---|---|---|"]
     for r in results:
-        cells = (f"[{r.id}](#{r.id})", r.source, r.kind, r.status, fmt(r.predicted),
+        cells = (f"[{r.id}](#{r.id})", r.source, kind_label(r), r.status, fmt(r.predicted),
                  interval(r.measured), f"**{r.verdict.value}**")
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     for r in results:

@@ -30,10 +30,17 @@ def check(
     seed: int = 0,
     files: Sequence[str] = (),
 ) -> Result:
-    """Run one claim and judge it: the Result has the fields of the CLI's `--json` object."""
+    """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
+
+    Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
+    for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
+    """
+    from verify.claim import ParameterError
     from verify.registry import find
     from verify.run import run_claim
 
+    if profile not in {p.value for p in Profile}:
+        raise ParameterError(f"profile must be one of {', '.join(p.value for p in Profile)}; got {profile!r}")
     claim = find(claim_id, tuple(files))
     return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
 

@@ -167,5 +167,5 @@ def _report(args) -> int:
     index = write_report(results, args.out, profile=profile.value, seed=args.seed)
     counts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
     print(", ".join(f"{n} {v}" for v, n in counts.items() if n), file=sys.stderr)
-    print(index)
+    print(index.resolve())
     return _status(results)

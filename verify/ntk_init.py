@@ -31,7 +31,12 @@ def measure_initial_loss(params, rng) -> Measurement:
 
 
 def measure_tied_limit(params, rng, coefficient: sp.Expr) -> Measurement:
-    """max_i ||u(x_i) - c x_i|| of the weight-tied autoencoder at init, over a grid of widths."""
+    """max_i ||u(x_i) - c x_i|| of the weight-tied autoencoder at init, over a grid of widths.
+
+    The order m^-1/2 is asymptotic: the max over n heavy-tailed norms makes small widths steeper
+    (measured from m = 32 with n = 8, d = 16: exponent -0.513 +- 0.003 over 200 seeds, a confident
+    fail; from m = 256: -0.503 +- 0.002). The profiles' grids start at m = 256 and 1024.
+    """
     X = data.unit_rows(params["n"], params["d"], rng)
     c = compile_expr(coefficient, ["s_w"])(params["s_w"])
     widths = geometric_grid(params["m0"], params["levels"])
@@ -82,7 +87,7 @@ CLAIMS = (
             Param("levels", 8, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
         ),
         quick=Setting(seeds=8),
-        full=Setting(seeds=30, values={"levels": 10}),
+        full=Setting(seeds=30, values={"m0": 1024, "levels": 8}),
         size="m",
         resolution=sp.Rational(1, 8),
     ),

@@ -18,6 +18,7 @@ from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep
 from verify.measure import gamma, scaling
 from verify.ntk import d, decoder_kernel, encoder_kernel, kappa_0, m, t
 
+SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)"
 # The t grid of the Monte Carlo figures: the closed forms are drawn over all of [-1, 1].
 T_GRID = np.linspace(-1.0, 1.0, 21)
 # Kernel values lie in [0, 1/2]: a pass must tell them apart to two decimals.
@@ -63,24 +64,24 @@ def _kernel_claim(name: str, title: str, source: str, expr: sp.Expr, lhs: str) -
     )
 
 
-def measure_encoder_kronecker(params, rng) -> Measurement:
-    """||H(0) - H_inf kron I_d||_2 over a grid of widths (matrix-free Lanczos), and its exponent."""
-    X = data.unit_rows(params["n"], params["d"], rng)
-    limit = kernels.kron_eye(kernels.encoder_kernel(X), params["d"])
-    widths = geometric_grid(params["m0"], params["levels"])
-    errors = [spectral_norm(kernels.encoder_gram(*autoencoder.init_weights(w, params["d"], rng), X) - limit, rng)
-              for w in widths]
-    return scaling("m", widths, errors, "||H(0) - H_inf kron I_d||_2")
+def encoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
+    """||H(0) - H_inf kron I_d||_2 at one width (matrix-free Lanczos)."""
+    W, A = autoencoder.init_weights(width, X.shape[1], rng)
+    limit = kernels.kron_eye(kernels.encoder_kernel(X), X.shape[1])
+    return spectral_norm(kernels.encoder_gram(W, A, X) - limit, rng)
 
 
-def measure_decoder_concentration(params, rng) -> Measurement:
-    """||Phi Phi^T / m - K_1||_2 over a grid of widths (the Kronecker factor carries the spectrum)."""
+def decoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
+    """||G(0) - K_1 kron I_d||_2 at one width: the (n, n) Kronecker factor carries the spectrum."""
+    W = rng.standard_normal((width, X.shape[1]))
+    return float(np.abs(np.linalg.eigvalsh(kernels.decoder_gram(W, X) - kernels.decoder_kernel(X))).max())
+
+
+def measure_concentration(params, rng, deviation, name: str) -> Measurement:
+    """The fitted exponent in m of deviation(X, m, rng) over the geometric grid of widths."""
     X = data.unit_rows(params["n"], params["d"], rng)
-    limit = kernels.decoder_kernel(X)
     widths = geometric_grid(params["m0"], params["levels"])
-    errors = [np.abs(np.linalg.eigvalsh(kernels.decoder_gram(rng.standard_normal((w, params["d"])), X) - limit)).max()
-              for w in widths]
-    return scaling("m", widths, errors, "||G(0) - K_1 kron I_d||_2")
+    return scaling("m", widths, [deviation(X, w, rng) for w in widths], name)
 
 
 def measure_decoder_kronecker(params, rng, factor=kernels.decoder_gram) -> Measurement:
@@ -111,6 +112,28 @@ _SIZE = (
     Param("levels", 7, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
 )
 
+
+def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation, quick: Setting,
+                         full: Setting) -> Claim:
+    return Claim(
+        id=f"ntk.kernel.{name}",
+        title=title,
+        source=SOURCE,
+        status=Status.RECONSTRUCTED,
+        kind=Kind.LIMIT,
+        predicted=1 / sp.sqrt(m),
+        lhs=Tex(lhs),
+        quantity=f"fitted exponent in m of {plain}",
+        measure=functools.partial(measure_concentration, deviation=deviation, name=plain),
+        params=_SIZE,
+        quick=quick,
+        full=full,
+        size="m",
+        resolution=EXPONENT_RESOLUTION,
+    )
+
+
+
 CLAIMS = (
     _kernel_claim("degree0_closed_form", "kappa_0: degree-0 arc-cosine kernel",
                   "Cho & Saul 2009, arc-cosine kernel J_0", kappa_0(),
@@ -121,42 +144,18 @@ CLAIMS = (
     _kernel_claim("encoder_closed_form", "H_inf: encoder NTK Gram (weakly-trained)",
                   "Du et al. 2019, Gram matrix H_inf", encoder_kernel(),
                   r"\mathbb{E}_w\, x^\top y\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
-    Claim(
-        id="ntk.kernel.encoder_kronecker",
-        title="The encoder NTK at init tends to H_inf kron I_d at order m^-1/2",
-        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
-        status=Status.RECONSTRUCTED,
-        kind=Kind.LIMIT,
-        predicted=1 / sp.sqrt(m),
-        lhs=Tex(r"\|H(0) - H^\infty \otimes I_d\|_2"),
-        quantity="fitted exponent of ||H(0) - H_inf kron I_d||_2 in m (Lanczos, matrix-free)",
-        measure=measure_encoder_kronecker,
-        params=_SIZE,
-        quick=Setting(seeds=12, values={"levels": 8}),
-        full=Setting(seeds=40, values={"levels": 10}),
-        size="m",
-        resolution=EXPONENT_RESOLUTION,
-    ),
-    Claim(
-        id="ntk.kernel.decoder_concentration",
-        title="The decoder Gram at init tends to K_1 kron I_d at order m^-1/2",
-        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
-        status=Status.RECONSTRUCTED,
-        kind=Kind.LIMIT,
-        predicted=1 / sp.sqrt(m),
-        lhs=Tex(r"\|G(0) - K_1 \otimes I_d\|_2"),
-        quantity="fitted exponent of ||Phi Phi^T / m - K_1||_2 in m",
-        measure=measure_decoder_concentration,
-        params=_SIZE,
-        quick=Setting(seeds=12, values={"levels": 9}),
-        full=Setting(seeds=40, values={"levels": 12}),
-        size="m",
-        resolution=EXPONENT_RESOLUTION,
-    ),
+    _concentration_claim("encoder_kronecker", "The encoder NTK at init tends to H_inf kron I_d at order m^-1/2",
+                         r"\|H(0) - H^\infty \otimes I_d\|_2", "||H(0) - H_inf kron I_d||_2", encoder_deviation,
+                         quick=Setting(seeds=12, values={"levels": 8}),
+                         full=Setting(seeds=40, values={"levels": 10})),
+    _concentration_claim("decoder_concentration", "The decoder Gram at init tends to K_1 kron I_d at order m^-1/2",
+                         r"\|G(0) - K_1 \otimes I_d\|_2", "||G(0) - K_1 kron I_d||_2", decoder_deviation,
+                         quick=Setting(seeds=12, values={"levels": 9}),
+                         full=Setting(seeds=40, values={"levels": 12})),
     Claim(
         id="ntk.kernel.decoder_kronecker",
         title="The decoder Gram is exactly (Phi^T Phi / m) kron I_d at every width",
-        source="Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)",
+        source=SOURCE,
         status=Status.RECONSTRUCTED,
         kind=Kind.EXACT,
         predicted=sp.Integer(0),

@@ -8,6 +8,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import sympy as sp
+from scipy.sparse.linalg import ArpackNoConvergence
 
 from reports.result import Figure, FigureKind, Repetition, Result
 from reports.verdict import Judgement, Verdict, judge
@@ -15,8 +17,6 @@ from verify.bridge import compile_expr
 from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile
 from verify.progress import Progress, Silent
 from verify.seeds import repetition_rng, spawn_key
-
-import sympy as sp
 
 
 def resolve_seeds(claim: Claim, profile: Profile, seeds: int | None) -> int:
@@ -54,7 +54,12 @@ def run_claim(
     predicted: list[float] = []
     for r in range(reps):
         progress.repetition(r, reps)
-        m = claim.measure(params, repetition_rng(seed, claim.id, params, r))
+        try:
+            with np.errstate(all="ignore"):  # a non-finite result is judged below, not warned about
+                m = claim.measure(params, repetition_rng(seed, claim.id, params, r))
+        except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
+            reason = f"repetition {r} failed numerically ({type(exc).__name__}: {exc}); re-run with: {reproduce}"
+            return _invalid(claim, params, reps, seed, start, reason)
         missing = set(claim.binds) - set(m.bindings)
         if missing:
             raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")

@@ -1,0 +1,111 @@
+"""The Claim type: parameter domains, malformed claims caught when written, hypotheses, invalid runs."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import verify
+from reports.verdict import Verdict
+from verify.claim import Claim, ClaimError, Kind, Measurement, Param, ParameterError, Profile, Setting, Status
+from verify.registry import UnknownClaim
+from verify.run import run_claim
+
+x, m = sp.symbols("x m", positive=True)
+
+
+def _claim(**changes) -> Claim:
+    """A toy claim: the sample mean of N(x, 1) draws equals x."""
+    base = Claim(
+        id="toy.mean", title="toy", source="test", status=Status.RECONSTRUCTED, kind=Kind.EXACT,
+        predicted=x, quantity="sample mean",
+        measure=lambda p, rng: Measurement(float(rng.normal(p["x"], 1.0, 400).mean())),
+        params=(Param("x", 1.0, "the mean", low=0), Param("k", 3, "a count", low=1, high=5)),
+        quick=Setting(seeds=6), full=Setting(seeds=12, values={"k": 5}),
+        holds_when=(sp.Le(x, 10),),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.mark.parametrize("value, ok", [("3", 3), (2.0, 2), ("0", None), ("6", None), ("2.5", None),
+                                       ("nan", None), ("x", None), (None, None)])
+def test_integer_params_coerce_or_name_the_rule(value, ok):
+    param = Param("k", 3, "a count", low=1, high=5)
+    if ok is None:
+        with pytest.raises(ParameterError, match=r"k must be an integer >= 1 <= 5 \(a count\)"):
+            param.coerce(value)
+    else:
+        assert param.coerce(value) == ok and isinstance(param.coerce(value), int)
+
+
+def test_profiles_and_overrides_resolve_in_order():
+    claim = _claim()
+    assert claim.resolve(Profile.QUICK) == {"x": 1.0, "k": 3}
+    assert claim.resolve(Profile.FULL) == {"x": 1.0, "k": 5}
+    assert claim.resolve(Profile.FULL, {"k": "2"}) == {"x": 1.0, "k": 2}
+    with pytest.raises(ParameterError, match="has no parameter 'y'"):
+        claim.resolve(Profile.QUICK, {"y": 1})
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(predicted=x + sp.Symbol("q")), "neither parameters nor bound"),
+    (dict(holds_when=(sp.Le(sp.Symbol("q"), 1),)), "not a parameter"),
+    (dict(quick=Setting(seeds=1)), "seeds >= 2"),
+    (dict(full=Setting(seeds=4, values={"q": 1})), "unknown"),
+    (dict(kind=Kind.LIMIT), "names its `size`"),
+    (dict(size="m"), "names its `size`"),
+    (dict(kind=Kind.LIMIT, size="m", predicted=m), "negative power of m"),
+    (dict(params=(Param("x", 1.0, "a"), Param("x", 2.0, "b"))), "share a name"),
+])
+def test_malformed_claims_are_caught_when_written(changes, message):
+    with pytest.raises(ClaimError, match=message):
+        _claim(**changes)
+
+
+def test_a_true_claim_passes_and_a_wrong_one_fails():
+    assert run_claim(_claim()).verdict is Verdict.PASS
+    wrong = run_claim(_claim(predicted=x + sp.Rational(1, 2)))
+    assert wrong.verdict is Verdict.FAIL and wrong.counterexample["reproduce"].startswith("aeverify check toy.mean")
+
+
+def test_parameters_breaking_holds_when_are_invalid_not_run():
+    calls = []
+    claim = _claim(measure=lambda p, rng: calls.append(1) or Measurement(0.0))
+    result = run_claim(claim, {"x": 11})
+    assert result.verdict is Verdict.INVALID and "x <= 10" in result.reason
+    assert calls == [] and result.measured is None
+
+
+@pytest.mark.parametrize("measure, named", [
+    (lambda p, rng: Measurement(float("nan")), "non-finite"),
+    (lambda p, rng: Measurement(float(np.float64(1e308) * 10)), "non-finite"),
+    (lambda p, rng: Measurement(1 / 0), "ZeroDivisionError"),
+    (lambda p, rng: Measurement(np.linalg.inv(np.zeros((2, 2)))[0, 0]), "LinAlgError"),
+])
+def test_a_diverging_or_failing_run_is_invalid_and_named(measure, named):
+    result = run_claim(_claim(measure=measure))
+    assert result.verdict is Verdict.INVALID and named in result.reason
+    assert "aeverify check toy.mean" in result.reason
+
+
+def test_a_bug_in_a_measurement_is_not_hidden():
+    with pytest.raises(KeyError):
+        run_claim(_claim(measure=lambda p, rng: Measurement(p["missing"])))
+
+
+def test_a_measurement_must_bind_what_the_prediction_needs():
+    claim = _claim(predicted=sp.Symbol("lambda_0"), binds=("lambda_0",))
+    with pytest.raises(ClaimError, match="did not bind"):
+        run_claim(claim)
+
+
+def test_the_python_api_names_bad_input():
+    with pytest.raises(UnknownClaim, match="unknown claim id"):
+        verify.check("no.such.claim")
+    with pytest.raises(ParameterError, match="profile must be one of quick, full"):
+        verify.check("ntk.init.loss", profile="huge")
+    with pytest.raises(ParameterError, match="seeds must be an integer >= 2"):
+        verify.check("ntk.init.loss", seeds=1)
+    result = verify.check("ntk.orthonormal.lambda_0", params={"n": 9, "d": 4})
+    assert result.verdict is Verdict.INVALID and "n <= d" in result.reason
