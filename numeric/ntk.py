@@ -24,9 +24,20 @@ def _kernel(name: str):
     return compile_expr(expr, ["t"])
 
 
+# Rows count as unit-norm within this: data normalised in float32 still qualify, nothing looser does.
+UNIT_TOLERANCE = 1e-6
+
+
 def _cosines(X: np.ndarray) -> np.ndarray:
     """Cosines of unit rows. The diagonal is exactly 1: the kernels' arccos turns a round-off of
     eps there into an error of sqrt(eps)."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-d array of rows (n, d); got shape {X.shape}")
+    off = np.abs(np.linalg.norm(X, axis=1) - 1).max(initial=0.0)
+    if off > UNIT_TOLERANCE:
+        raise ValueError(f"X must have unit-norm rows (the closed-form kernels assume them); "
+                         f"the largest | ||x_i|| - 1 | is {off:.3g}")
     C = np.clip(X @ X.T, -1.0, 1.0)
     np.fill_diagonal(C, 1.0)
     return C

@@ -43,11 +43,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_json_atomic(path: Path, obj: Any) -> None:
-    """`obj` as indented, strict JSON (non-finite floats as null), written atomically."""
-    write_bytes_atomic(path, _json_bytes(obj))
-
-
 def finite(obj: Any) -> Any:
     """`obj` with NaN and infinities as None and NumPy scalars as Python ones, recursively."""
     if isinstance(obj, np.generic):

@@ -9,6 +9,7 @@ repeats it over a seed tree and the verdict compares the repetitions with the pr
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -178,10 +179,11 @@ class Claim:
             raise ClaimError(f"{self.id}: a limit claim, and only a limit claim, names its `size`")
         if self.kind is Kind.LIMIT:
             exponent = self.compared
-            if self.size in {s.name for s in exponent.free_symbols} or not (exponent.is_negative or exponent.free_symbols):
+            constant = self.size not in {s.name for s in exponent.free_symbols}
+            if not constant or not (exponent.is_negative or exponent.free_symbols):
                 raise ClaimError(f"{self.id}: the rate {self.predicted} must be a negative power of {self.size}")
 
-    @property
+    @functools.cached_property
     def compared(self) -> sp.Expr:
         """The expression whose value the measurement is compared with."""
         if self.kind is Kind.LIMIT:
@@ -205,9 +207,14 @@ class Claim:
     def setting(self, profile: Profile) -> Setting:
         return self.quick if profile is Profile.QUICK else self.full
 
-    def violated(self, params: Mapping[str, float]) -> tuple[sp.Basic, ...]:
-        """The hypotheses of `holds_when` that `params` break."""
-        return tuple(rel for rel in self.holds_when if substitute(rel, params) is not sp.true)
+    def violated(self, params: Mapping[str, float]) -> str | None:
+        """Which hypotheses of `holds_when` `params` break, with the values involved; None if none."""
+        broken = [rel for rel in self.holds_when if substitute(rel, params) is not sp.true]
+        if not broken:
+            return None
+        names = sorted({s.name for rel in broken for s in rel.free_symbols})
+        values = ", ".join(f"{name}={params[name]}" for name in names)
+        return f"parameters break holds_when {'; '.join(map(sp.sstr, broken))} ({values})"
 
     def latex(self) -> str:
         """The claim as one LaTeX statement."""

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import sympy as sp
 
+from reports.markdown import counts
 from reports.result import Result
 from reports.verdict import Verdict
 from reports.write import finite, write_report
 from verify.claim import ClaimError, ParameterError, Profile
-from verify.progress import Silent, Stderr
+from verify.progress import Stderr
 from verify.registry import UnknownClaim, claims, find, models
 from verify.run import resolve_seeds, run_claim
 
@@ -118,9 +119,8 @@ def _check(args) -> int:
         resolve_seeds(claim, profile, args.seeds)
         broken = claim.violated(params)
         if broken:
-            shown = ", ".join(f"{k}={params[k]}" for k in sorted({s.name for r in broken for s in r.free_symbols}))
-            raise ParameterError(f"{claim.id}: parameters break holds_when {'; '.join(map(sp.sstr, broken))} ({shown})")
-    progress = Stderr() if not args.json else Silent()
+            raise ParameterError(f"{claim.id}: {broken}")
+    progress = Stderr()
     results = []
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
@@ -165,7 +165,6 @@ def _report(args) -> int:
         print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
         return 130
     index = write_report(results, args.out, profile=profile.value, seed=args.seed)
-    counts = {v.value: sum(r.verdict is v for r in results) for v in Verdict}
-    print(", ".join(f"{n} {v}" for v, n in counts.items() if n), file=sys.stderr)
+    print(", ".join(f"{n} {v}" for v, n in counts(results).items() if n), file=sys.stderr)
     print(index.resolve())
     return _status(results)

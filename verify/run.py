@@ -47,8 +47,7 @@ def run_claim(
     reproduce = _reproduce(claim.id, params, reps, seed, claim_files)
     broken = claim.violated(params)
     if broken:
-        listed = "; ".join(sp.sstr(rel) for rel in broken)
-        return _invalid(claim, params, reps, seed, start, f"parameters break holds_when: {listed}")
+        return _invalid(claim, params, reps, seed, start, broken)
 
     measurements: list[Measurement] = []
     predicted: list[float] = []
@@ -59,7 +58,7 @@ def run_claim(
                 m = claim.measure(params, repetition_rng(seed, claim.id, params, r))
         except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
             reason = f"repetition {r} failed numerically ({type(exc).__name__}: {exc}); re-run with: {reproduce}"
-            return _invalid(claim, params, reps, seed, start, reason)
+            return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
         missing = set(claim.binds) - set(m.bindings)
         if missing:
             raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
@@ -67,7 +66,7 @@ def run_claim(
         if not all(math.isfinite(x) for x in (m.value, m.error, p)):
             reason = (f"repetition {r} produced a non-finite value (measured {m.value}, predicted {p}): "
                       f"diverged or NaN; re-run with: {reproduce}")
-            return _invalid(claim, params, reps, seed, start, reason)
+            return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
         measurements.append(m)
         predicted.append(p)
     progress.repetition(reps, reps)
@@ -83,7 +82,7 @@ def run_claim(
         predicted=j.predicted,
         measured=j.measured,
         elapsed_s=time.perf_counter() - start,
-        repetitions=tuple(Repetition(float(m.value), p, float(m.error)) for m, p in zip(measurements, predicted)),
+        repetitions=_repetitions(measurements, predicted),
         resolution=resolution,
         seeds_to_decide=j.seeds_to_decide,
         counterexample=_counterexample(claim, params, reps, seed, j, measurements, predicted, reproduce),
@@ -100,9 +99,15 @@ def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
     )
 
 
-def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, reason: str) -> Result:
+def _repetitions(measurements: list[Measurement], predicted: list[float]) -> tuple[Repetition, ...]:
+    return tuple(Repetition(float(m.value), p, float(m.error)) for m, p in zip(measurements, predicted))
+
+
+def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, reason: str,
+             done: tuple[Repetition, ...] = ()) -> Result:
+    """An invalid result, keeping the repetitions that completed before it went wrong."""
     return Result(**_described(claim, params, reps, seed), verdict=Verdict.INVALID, reason=reason,
-                  predicted=None, measured=None, elapsed_s=time.perf_counter() - start)
+                  predicted=None, measured=None, elapsed_s=time.perf_counter() - start, repetitions=done)
 
 
 def _reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
 
 from numeric.autoencoder import forward
 from numeric.data import unit_rows
+from numeric import ntk
 from numeric.fit import fit_exponent, geometric_grid
 from numeric.ntk import (
     decoder_gram,
@@ -273,3 +275,19 @@ def test_fit_exponent_is_the_least_squares_slope(levels, seed):
     hand = np.sum((lx - lx.mean()) * (ly - ly.mean())) / np.sum((lx - lx.mean()) ** 2)
     scale = np.sum(np.abs(lx - lx.mean()) * np.abs(ly - ly.mean())) / np.sum((lx - lx.mean()) ** 2)
     assert abs(fit_exponent(sizes, errors) - hand) <= 16 * levels * EPS * (scale + np.abs(ly).max())
+
+
+@pytest.mark.parametrize("X, message", [
+    (np.ones((3, 2)), "unit-norm rows"),
+    (np.ones(4) / 2, "2-d array of rows"),
+])
+def test_kernels_refuse_data_they_do_not_apply_to(X, message):
+    for kernel in (ntk.encoder_kernel, ntk.decoder_kernel, ntk.lambda_0, ntk.mu_0):
+        with pytest.raises(ValueError, match=message):
+            kernel(X)
+
+
+def test_rows_normalised_in_float32_are_unit_enough():
+    X = np.random.default_rng(3).standard_normal((5, 7)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    assert ntk.encoder_kernel(X).shape == (5, 5)

@@ -89,6 +89,13 @@ def test_a_diverging_or_failing_run_is_invalid_and_named(measure, named):
     assert "aeverify check toy.mean" in result.reason
 
 
+def test_an_invalid_run_keeps_the_repetitions_that_completed():
+    values = iter([1.0, 1.1, float("nan")])
+    result = run_claim(_claim(measure=lambda p, rng: Measurement(next(values))))
+    assert result.verdict is Verdict.INVALID and "repetition 2" in result.reason
+    assert [r.value for r in result.repetitions] == [1.0, 1.1]
+
+
 def test_a_bug_in_a_measurement_is_not_hidden():
     with pytest.raises(KeyError):
         run_claim(_claim(measure=lambda p, rng: Measurement(p["missing"])))
