@@ -2,6 +2,7 @@
 
 Encoder W: (m, d) with rows w_r; decoder A: (d, m) with columns a_r; data X: (n, d) as rows.
 Separate weights: u(x) = A relu(W x) / sqrt(m).  Weight-tied: u(x) = W^T relu(W x) / m.
+Weights may carry leading batch axes (W: (..., m, d), A: (..., d, m)): many networks in one product.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ def init_weights(m: int, d: int, rng: np.random.Generator, s_w: float = 1.0, s_a
 
 
 def forward(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """U (n, d): row i is u(x_i) = A relu(W x_i) / sqrt(m)."""
-    return relu(X @ W.T) @ A.T / np.sqrt(W.shape[0])
+    """U (..., n, d): row i is u(x_i) = A relu(W x_i) / sqrt(m)."""
+    return relu(X @ np.swapaxes(W, -1, -2)) @ np.swapaxes(A, -1, -2) / np.sqrt(W.shape[-2])
 
 
 def tied_forward(W: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """U (n, d): row i is W^T relu(W x_i) / m (weight-tied, mean-field scaling 1/m)."""
-    return relu(X @ W.T) @ W / W.shape[0]
+    """U (..., n, d): row i is W^T relu(W x_i) / m (weight-tied, mean-field scaling 1/m)."""
+    return relu(X @ np.swapaxes(W, -1, -2)) @ W / W.shape[-2]
 
 
-def loss(X: np.ndarray, U: np.ndarray) -> float:
-    """1/2 ||X - U||_F^2."""
-    return 0.5 * float(np.sum((X - U) ** 2))
+def loss(X: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """1/2 ||X - U||_F^2, per network of a batch (a 0-d array for one)."""
+    return 0.5 * np.sum((X - U) ** 2, axis=(-2, -1))

@@ -22,12 +22,10 @@ SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), initialisation (science note 2, 
 
 def measure_initial_loss(params, rng) -> Measurement:
     """1/2 ||X - U(0)||_F^2 averaged over `inits` independent initialisations on unit data."""
-    n_, d_, m_ = params["n"], params["d"], params["m"]
-    X = data.unit_rows(n_, d_, rng)
-    W = params["s_w"] * rng.standard_normal((params["inits"], m_, d_))
-    A = params["s_a"] * rng.standard_normal((params["inits"], d_, m_))
-    U = np.einsum("bnm,bdm->bnd", np.maximum(np.einsum("nd,bmd->bnm", X, W), 0), A) / np.sqrt(m_)
-    return Measurement(float(np.mean(0.5 * np.sum((X - U) ** 2, axis=(1, 2)))))
+    X = data.unit_rows(params["n"], params["d"], rng)
+    W = params["s_w"] * rng.standard_normal((params["inits"], params["m"], params["d"]))
+    A = params["s_a"] * rng.standard_normal((params["inits"], params["d"], params["m"]))
+    return Measurement(float(np.mean(autoencoder.loss(X, autoencoder.forward(W, A, X)))))
 
 
 def measure_tied_limit(params, rng, coefficient: sp.Expr) -> Measurement:

@@ -110,8 +110,8 @@ def measure_decoder_kronecker(params, rng, factor=kernels.decoder_gram) -> Measu
     worst, error = 0.0, 0.0
     for width in range(1, params["m"] + 1):
         W, A = autoencoder.init_weights(width, dim, rng)
-        basis = np.eye(dim * width).reshape(dim * width, dim, width)
-        J = np.stack([autoencoder.forward(W, A + e, X) - autoencoder.forward(W, A - e, X) for e in basis]) / 2
+        basis = np.eye(dim * width).reshape(dim * width, dim, width)  # one step per entry of A
+        J = (autoencoder.forward(W, A + basis, X) - autoencoder.forward(W, A - basis, X)) / 2
         J = J.reshape(dim * width, n * dim)
         scale = np.abs(factor(W, X)).max() or 1.0  # all of relu(X W^T) may be 0 at tiny widths
         deviation = np.abs(J.T @ J - np.kron(factor(W, X), np.eye(dim))).max() / scale

@@ -110,3 +110,17 @@ def test_init_weights_is_deterministic_for_a_seed(seed):
     W2, A2 = init_weights(5, 3, np.random.default_rng(seed), s_w=2.0, s_a=0.5)
     np.testing.assert_array_equal(W1, W2)
     np.testing.assert_array_equal(A1, A2)
+
+
+@given(batch=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=20, deadline=None)
+def test_a_batch_of_networks_equals_each_network_alone(batch, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((5, 3))
+    W, A = rng.standard_normal((batch, 7, 3)), rng.standard_normal((batch, 3, 7))
+    U, T = forward(W, A, X), tied_forward(W, X)
+    assert U.shape == T.shape == (batch, 5, 3)
+    for b in range(batch):
+        np.testing.assert_array_equal(U[b], forward(W[b], A[b], X))
+        np.testing.assert_array_equal(T[b], tied_forward(W[b], X))
+        assert loss(X, U)[b] == loss(X, U[b])
