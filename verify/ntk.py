@@ -81,7 +81,7 @@ def initial_loss() -> sp.Expr:
 
     The cross term vanishes (E a_r = 0), and E||u(x)||^2 = d s_a^2 E[relu(w.x)^2] for every m.
     """
-    output_energy = d * s_a**2 * sp.simplify(sp.integrate(_u**2 * _gaussian(s_w), (_u, 0, sp.oo)))
+    output_energy = d * s_a**2 * relu_moment(1)  # E[relu(u)^2] = E[u relu(u)]
     return sp.expand(sp.Rational(1, 2) * n * (1 + output_energy))
 
 

@@ -11,8 +11,10 @@ def _normal(rng, mean, sd, reps):
     return mean + sd * rng.standard_normal(reps)
 
 
+# derandomized: a true claim fails with probability 1/1000 per draw, so fresh draws on every run
+# would make the second assertion flaky; fixed draws keep it a reproducible check
 @given(seed=st.integers(0, 2**32 - 1))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 def test_a_far_off_prediction_fails_and_a_true_one_never_does(seed):
     rng = np.random.default_rng(seed)
     values = _normal(rng, 1.0, 0.01, 8)
