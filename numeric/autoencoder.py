@@ -1,4 +1,4 @@
-"""The two-layer ReLU autoencoder: initialisation and forward passes (separate and tied weights).
+"""The two-layer ReLU autoencoder: initialisation, forward passes and loss gradients, three regimes.
 
 Encoder W: (m, d) with rows w_r; decoder A: (d, m) with columns a_r; data X: (n, d) as rows.
 Separate weights: u(x) = A relu(W x) / sqrt(m).  Weight-tied: u(x) = W^T relu(W x) / m.
@@ -7,7 +7,16 @@ Weights may carry leading batch axes (W: (..., m, d), A: (..., d, m)): many netw
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+
 import numpy as np
+
+
+class Regime(enum.Enum):
+    WEAK = "weak"  # the encoder W is trained, the decoder A stays at its random initialisation
+    JOINT = "joint"  # W and A are trained together
+    TIED = "tied"  # the decoder is W^T (no A), output scaled by 1/m
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -19,16 +28,67 @@ def init_weights(m: int, d: int, rng: np.random.Generator, s_w: float = 1.0, s_a
     return s_w * rng.standard_normal((m, d)), s_a * rng.standard_normal((d, m))
 
 
+def rademacher_decoder(d: int, m: int, rng: np.random.Generator) -> np.ndarray:
+    """A (d, m) with independent +-1 entries (Du et al.'s decoder: bounded, variance 1)."""
+    return 2.0 * rng.integers(0, 2, size=(d, m)) - 1.0
+
+
+def _t(M: np.ndarray) -> np.ndarray:
+    return np.swapaxes(M, -1, -2)
+
+
 def forward(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> np.ndarray:
     """U (..., n, d): row i is u(x_i) = A relu(W x_i) / sqrt(m)."""
-    return relu(X @ np.swapaxes(W, -1, -2)) @ np.swapaxes(A, -1, -2) / np.sqrt(W.shape[-2])
+    return relu(X @ _t(W)) @ _t(A) / np.sqrt(W.shape[-2])
 
 
 def tied_forward(W: np.ndarray, X: np.ndarray) -> np.ndarray:
     """U (..., n, d): row i is W^T relu(W x_i) / m (weight-tied, mean-field scaling 1/m)."""
-    return relu(X @ np.swapaxes(W, -1, -2)) @ W / W.shape[-2]
+    return relu(X @ _t(W)) @ W / W.shape[-2]
 
 
 def loss(X: np.ndarray, U: np.ndarray) -> np.ndarray:
     """1/2 ||X - U||_F^2, per network of a batch (a 0-d array for one)."""
     return 0.5 * np.sum((X - U) ** 2, axis=(-2, -1))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One evaluation of a network on X: loss, activation pattern, gradients of the regime."""
+
+    loss: np.ndarray  # (...)
+    pattern: np.ndarray  # (..., n, m) boolean, 1{w_r . x_i >= 0}
+    grad_W: np.ndarray  # (..., m, d)
+    grad_A: np.ndarray | None  # (..., d, m), joint regime only
+
+
+def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray) -> Step:
+    """The loss 1/2 ||U - X||_F^2 and its gradients by the chain rule through the forward pass.
+
+    With P = X W^T, S = 1{P >= 0}, Phi = relu(P), R = U - X (rows):
+    separate weights  grad_W = ((R A) o S)^T X / sqrt(m),  grad_A = R^T Phi / sqrt(m);
+    tied weights      grad_W = (Phi^T R + ((R W^T) o S)^T X) / m.
+    Five (n, d, m) matrix products; checked against finite differences in the tests.
+    """
+    m = W.shape[-2]
+    P = X @ _t(W)
+    S = P >= 0
+    Phi = np.where(S, P, 0.0)
+    if regime is Regime.TIED:
+        R = Phi @ W / m - X
+        grad_W = (_t(Phi) @ R + _t((R @ _t(W)) * S) @ X) / m
+        return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, grad_W, None)
+    scale = 1 / np.sqrt(m)
+    R = Phi @ _t(A) * scale - X
+    grad_W = _t((R @ A) * S) @ X * scale
+    grad_A = _t(R) @ Phi * scale if regime is Regime.JOINT else None
+    return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, grad_W, grad_A)
+
+
+def kink_distance(W: np.ndarray, V: np.ndarray, X: np.ndarray) -> float:
+    """The largest s such that every W + t V with |t| < s has W's activation pattern on X:
+    min over (i, r) of |w_r . x_i| / |v_r . x_i|. Along such a segment the loss is a polynomial in t
+    (ReLU is linear there), so finite differences with a step below s see no kink."""
+    with np.errstate(divide="ignore"):
+        ratios = np.abs(X @ W.T) / np.abs(X @ V.T)
+    return float(ratios.min())

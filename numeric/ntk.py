@@ -12,6 +12,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from numeric.autoencoder import relu
+from numeric.spectra import lambda_min
 from verify import ntk as theory
 from verify.bridge import compile_expr
 
@@ -20,29 +21,36 @@ from verify.bridge import compile_expr
 UNIT_TOLERANCE = 1e-6
 
 
-def _cosines(X: np.ndarray) -> np.ndarray:
-    """Cosines of unit rows. The diagonal is exactly 1: the kernels' arccos turns a round-off of
-    eps there into an error of sqrt(eps)."""
+def _unit(X: np.ndarray, name: str) -> np.ndarray:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
-        raise ValueError(f"X must be a 2-d array of rows (n, d); got shape {X.shape}")
+        raise ValueError(f"{name} must be a 2-d array of rows (n, d); got shape {X.shape}")
     off = np.abs(np.linalg.norm(X, axis=1) - 1).max(initial=0.0)
     if off > UNIT_TOLERANCE:
-        raise ValueError(f"X must have unit-norm rows (the closed-form kernels assume them); "
+        raise ValueError(f"{name} must have unit-norm rows (the closed-form kernels assume them); "
                          f"the largest | ||x_i|| - 1 | is {off:.3g}")
+    return X
+
+
+def _cosines(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
+    """Cosines of unit rows, of X with itself or with Y. Within X the diagonal is exactly 1: the
+    kernels' arccos turns a round-off of eps there into an error of sqrt(eps)."""
+    X = _unit(X, "X")
+    if Y is not None:
+        return np.clip(X @ _unit(Y, "Y").T, -1.0, 1.0)
     C = np.clip(X @ X.T, -1.0, 1.0)
     np.fill_diagonal(C, 1.0)
     return C
 
 
-def encoder_kernel(X: np.ndarray) -> np.ndarray:
-    """H_inf (n, n) of unit rows X: the weakly-trained NTK is H_inf kron I_d."""
-    return compile_expr(theory.encoder_kernel(), ["t"])(_cosines(X))
+def encoder_kernel(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
+    """H_inf (n, n) of unit rows X (or (n, n') between X and Y): the weakly-trained NTK is H_inf kron I_d."""
+    return compile_expr(theory.encoder_kernel(), ["t"])(_cosines(X, Y))
 
 
-def decoder_kernel(X: np.ndarray) -> np.ndarray:
-    """K_1 (n, n) of unit rows X: the decoder Gram tends to K_1 kron I_d."""
-    return compile_expr(theory.decoder_kernel(), ["t"])(_cosines(X))
+def decoder_kernel(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
+    """K_1 (n, n) of unit rows X (or (n, n') between X and Y): the decoder Gram tends to K_1 kron I_d."""
+    return compile_expr(theory.decoder_kernel(), ["t"])(_cosines(X, Y))
 
 
 def lambda_0(X: np.ndarray) -> float:
@@ -82,3 +90,63 @@ def encoder_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
         return ((S * (X @ (X.T @ P))) @ A.T / m).ravel()
 
     return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
+
+
+def joint_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
+    """The jointly-trained NTK H(W) + G(W) (nd x nd), matrix-free: encoder plus decoder Gram."""
+    return encoder_gram(W, A, X) + kron_eye(decoder_gram(W, X), X.shape[1])
+
+
+def tied_gram(W: np.ndarray, X: np.ndarray) -> LinearOperator:
+    """The weight-tied NTK J J^T (nd x nd) of u(x) = W^T relu(W x) / m, matrix-free.
+
+    J maps a direction V (m, d) of W to (Phi V + ((X V^T) o S) W) / m; J^T maps R (n, d) to
+    (Phi^T R + ((R W^T) o S)^T X) / m.
+    """
+    n, d = X.shape
+    m = W.shape[0]
+    P = X @ W.T
+    S = (P >= 0).astype(float)
+    Phi = P * S
+
+    def matvec(v: np.ndarray) -> np.ndarray:
+        R = v.reshape(n, d)
+        V = (Phi.T @ R + (S * (R @ W.T)).T @ X) / m
+        return ((Phi @ V + (S * (X @ V.T)) @ W) / m).ravel()
+
+    return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
+
+
+def kronecker_part(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool) -> np.ndarray:
+    """The (n, n) matrix M with M kron I_d the block-diagonal average of the empirical NTK.
+
+    Encoder: M = [(X X^T) o (S diag(||a_r||^2) S^T)] / (m d); joint adds the decoder factor
+    Phi Phi^T / m, which is exactly Kronecker. M kron I_d is the NTK up to its O(m^-1/2)
+    off-diagonal blocks, which makes its inverse a good preconditioner for lambda_min.
+    """
+    d, m = A.shape
+    S = (X @ W.T >= 0).astype(float)
+    M = (X @ X.T) * ((S * np.sum(A**2, axis=0)) @ S.T) / (m * d)
+    return M + decoder_gram(W, X) if joint else M
+
+
+def empirical_lambda_min(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool,
+                         rng: np.random.Generator) -> tuple[float, float]:
+    """(lambda_min, residual) of the empirical NTK, H(W) or H(W) + G(W), matrix-free.
+
+    Memory O(n d + m d + n^2); the preconditioner is the inverse of the Kronecker part.
+    """
+    op = joint_gram(W, A, X) if joint else encoder_gram(W, A, X)
+    values, vectors = np.linalg.eigh(kronecker_part(W, A, X, joint))
+    inverse = (vectors / np.maximum(values, values[-1] * 1e-12)) @ vectors.T
+    return lambda_min(op, rng, kron_eye(inverse, X.shape[1]))
+
+
+def kernel_predictor(K: np.ndarray, K_cross: np.ndarray, Y: np.ndarray, f0_X: np.ndarray,
+                     f0_T: np.ndarray) -> np.ndarray:
+    """Ridgeless kernel regression from f0: f0(T) + K_cross^T K^-1 (Y - f0(X)), rows (n_test, d).
+
+    K: (n, n) kernel of the training rows; K_cross: (n, n_test) between training and test rows. This
+    is where infinite-width GD ends (Lee et al. 2019) for the NTK k(x, x') I_d.
+    """
+    return f0_T + K_cross.T @ np.linalg.solve(K, Y - f0_X)

@@ -17,6 +17,7 @@ from reports.verdict import PASS_LEVEL
 SIZE_IN = (6.0, 4.0)
 DPI = 110
 MEASURED, PREDICTED, FITTED = "tab:blue", "black", "tab:orange"
+LINE_COLORS = ("tab:red", "tab:green", "tab:purple", "tab:brown", "tab:gray")
 
 
 def draw(figure: Figure, title: str) -> bytes:
@@ -29,6 +30,8 @@ def draw(figure: Figure, title: str) -> bytes:
         _curve(ax, figure, x, y)
     else:
         _scaling(ax, figure, x, y)
+    for (label, values), color in zip(figure.lines, LINE_COLORS * len(figure.lines)):
+        ax.plot(x, values, "--", color=color, lw=1.3, label=label)
     ax.set_title(textwrap.fill(title, 70), fontsize=10, parse_math=False)  # plain text
     ax.set_xlabel(figure.xlabel)
     ax.set_ylabel(figure.ylabel)
@@ -41,12 +44,18 @@ def draw(figure: Figure, title: str) -> bytes:
 
 def _curve(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
     """Mean over repetitions with its Student-t band at the report's level, and the prediction."""
+    if figure.logy:  # geometric mean and band: the interval is taken on log y
+        ax.set_yscale("log")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log(y)
     reps, mean = y.shape[0], y.mean(axis=0)
-    ax.plot(x, mean, "o", color=MEASURED, ms=4.5, zorder=3,  # markers on top of the prediction
-            label=f"measured (mean of {reps})")
+    unlog = np.exp if figure.logy else (lambda v: v)
+    marker = "-" if x.size > 40 else "o"  # a trajectory is a line, a grid is points
+    ax.plot(x, unlog(mean), marker, color=MEASURED, ms=4.5, zorder=3,  # on top of the prediction
+            label=f"measured ({'geometric ' if figure.logy else ''}mean of {reps})")
     if reps > 1:
         half = stats.t.ppf(0.5 + PASS_LEVEL / 2, reps - 1) * y.std(axis=0, ddof=1) / np.sqrt(reps)
-        ax.fill_between(x, mean - half, mean + half, color=MEASURED, alpha=0.2, lw=0,
+        ax.fill_between(x, unlog(mean - half), unlog(mean + half), color=MEASURED, alpha=0.2, lw=0,
                         label=f"{PASS_LEVEL:.0%} interval")
     if figure.predicted is not None:
         ax.plot(x, figure.predicted, "-", color=PREDICTED, lw=1.5, label="predicted")

@@ -7,7 +7,8 @@ import struct
 from collections.abc import Sequence
 from html import escape
 
-from reports.markdown import DASH, RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, kind_label, run_line
+from reports.markdown import (DASH, RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, kind_label, parts,
+                              run_line, table_rows)
 from reports.mathtext import DPI as MATH_DPI
 from reports.mathtext import render_latex
 from reports.result import Result
@@ -16,6 +17,7 @@ _CSS = """
 body { font: 16px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328;
        max-width: 980px; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.7rem; margin-bottom: .3rem; }
+h1.part { font-size: 1.45rem; margin-top: 3rem; }
 h2 { font-size: 1.25rem; margin-top: 2.5rem; padding-top: .8rem; border-top: 1px solid #d0d7de; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #d0d7de;
@@ -54,7 +56,9 @@ def render_html(
     if not complete:
         body.append(f'<p class="alert">{escape(interrupted_line(results))}</p>')
     body.append(_summary(results))
-    body += [_section(r, figures.get(r.id)) for r in results]
+    for title, members in parts(results):
+        body.append(f'<h1 class="part">{escape(title)}</h1>')
+        body += [_section(r, figures.get(r.id)) for r in members]
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(TITLE)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
@@ -99,6 +103,13 @@ def _section(r: Result, figure: bytes | None) -> str:
             out.append(f"<pre><code>{escape(str(r.counterexample['reproduce']))}</code></pre>")
     if figure is not None:
         out.append(f'<img class="figure" src="{_data_uri(figure)}" alt="figure of {escape(r.id)}">')
+    table = table_rows(r)
+    if table:
+        header, rows = table
+        out.append("<table>\n<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+                   + "</tr></thead>\n<tbody>\n" + "\n".join(
+                       "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+                   + "\n</tbody>\n</table>")
     out.append("</section>")
     return "\n".join(out)
 

@@ -27,6 +27,34 @@ def interval(m: Interval | None) -> str:
     return DASH if m is None else f"{fmt(m.estimate)} [{fmt(m.ci_low)}, {fmt(m.ci_high)}]"
 
 
+# Headings of the report's parts, by the first component of the claim ids; others print as they are.
+PART_TITLES = {
+    "ntk": "Over-parameterized ReLU autoencoders: kernels and training (paper 2)",
+    "tied": "Weight-tied autoencoders: gradient and step lemma (paper 1)",
+    "mixture": "Mixture of Gaussians (paper 1)",
+    "sparse_coding": "Sparse coding (paper 1)",
+    "nonneg": "Non-negative sparse coding (paper 1)",
+}
+
+
+def parts(results: Sequence[Result]) -> list[tuple[str, list[Result]]]:
+    """The results grouped by the first component of their id, in order of first appearance."""
+    grouped: dict[str, list[Result]] = {}
+    for r in results:
+        grouped.setdefault(r.id.split(".")[0], []).append(r)
+    return [(PART_TITLES.get(name, name), rs) for name, rs in grouped.items()]
+
+
+def table_rows(r: Result) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The figure's data table as text cells, when the claim asks for one."""
+    if r.figure is None or not r.figure.table:
+        return None
+    from reports.table import figure_table
+
+    header, rows = figure_table(r.figure)
+    return header, [tuple(fmt(v) for v in row) for row in rows]
+
+
 def kind_label(r: Result) -> str:
     """The kind, saying what a limit claim compares: the exponent of its rate, not a value."""
     return "limit (exponent)" if r.kind == "limit" else r.kind
@@ -63,8 +91,9 @@ def render_markdown(
         cells = (f"[{r.id}](#{r.id})", r.source, kind_label(r), r.status, fmt(r.predicted),
                  interval(r.measured), f"**{r.verdict.value}**")
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    for r in results:
-        lines += ["", *_section(r, figure_paths.get(r.id))]
+    for title, members in parts(results):
+        lines += ["", f"# {title}"]
+        lines += [line for r in members for line in ("", *_section(r, figure_paths.get(r.id)))]
     return "\n".join(lines) + "\n"
 
 
@@ -91,6 +120,11 @@ def _section(r: Result, figure_path: str | None) -> list[str]:
             lines += ["", "```", str(r.counterexample["reproduce"]), "```"]
     if figure_path:
         lines += ["", f"![{r.id}]({figure_path})"]
+    table = table_rows(r)
+    if table:
+        header, rows = table
+        lines += ["", "| " + " | ".join(map(_cell, header)) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
 
 

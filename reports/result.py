@@ -23,6 +23,8 @@ class Figure:
 
     CURVE: `predicted` is the predicted value at each x.  SCALING: `slope` is the predicted
     exponent and `fitted` the mean fitted exponent, drawn through the centroid of the data.
+    `lines` are labelled reference curves over `x` (already averaged over repetitions); `logy`
+    asks for a log y axis; `table` asks the report to print the data as a table too.
     """
 
     kind: FigureKind
@@ -33,6 +35,9 @@ class Figure:
     predicted: tuple[float, ...] | None = None
     slope: float | None = None
     fitted: float | None = None
+    lines: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    logy: bool = False
+    table: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,5 +100,14 @@ class Result:
                 {"value": r.value, "predicted": r.predicted, "error": r.error}
                 for r in self.repetitions
             ],
+            "table": self._table(),
             "elapsed_s": self.elapsed_s,
         }
+
+    def _table(self) -> dict[str, Any] | None:
+        if self.figure is None or not self.figure.table:
+            return None
+        from reports.table import figure_table  # reports.table imports this module
+
+        header, rows = figure_table(self.figure)
+        return {"columns": list(header), "rows": [list(row) for row in rows]}

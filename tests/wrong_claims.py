@@ -16,6 +16,7 @@ from verify.ntk import d, lambda_0, m, mu_0, n, s_a, s_w, t
 from verify.registry import find
 from verify.ntk_init import measure_tied_limit
 from verify.ntk_kernels import measure_decoder_kronecker
+from verify.ntk_train import eta_scale, lambda_max
 
 
 def variant(claim_id: str, name: str, **changes):
@@ -45,6 +46,14 @@ CLAIMS = (
     variant("ntk.spectrum.multiplicity", "multiplicity_one", predicted=sp.Integer(1)),
     # a bound that is too strong
     variant("ntk.spectrum.joint_weyl", "weyl_doubled", predicted=2 * (lambda_0 + mu_0)),
+    # training dynamics: a contraction (1 - 3 eta lambda_0)^k, faster than GD's (1 - eta lambda_0)^2k
+    variant("ntk.weak.linear_rate", "rate_too_fast", predicted=1 - 3 * eta_scale * lambda_0 / lambda_max),
+    # lambda_min of the NTK along GD claimed to stay above 2 lambda_0
+    variant("ntk.weak.lambda_path", "lambda_path_doubled", predicted=2 * lambda_0),
+    # laziness at order 1/m instead of m^-1/2
+    variant("ntk.weak.movement", "movement_exponent", predicted=1 / m),
+    # a tied NTK decaying like m^-1/2 instead of 1/m
+    variant("ntk.tied.ntk_norm", "tied_ntk_sqrt", predicted=1 / sp.sqrt(m)),
 )
 
 # the wrong variants above and the verdict each must get

@@ -67,6 +67,12 @@ class Param:
     low: float | None = None  # inclusive
     high: float | None = None  # inclusive
 
+    def __post_init__(self) -> None:
+        try:
+            self.coerce(self.default)
+        except ParameterError as exc:
+            raise ClaimError(f"the default of parameter {exc}") from None
+
     @property
     def integer(self) -> bool:
         return isinstance(self.default, int)
@@ -106,7 +112,10 @@ class Sweep:
     """Figure data of one repetition: `y` measured at each point of the grid `x` of parameter `over`.
 
     With `scaling=True` the figure is log-log with the fitted and predicted slopes; otherwise the
-    predicted curve is the claim's prediction evaluated along the grid.
+    predicted curve is the claim's prediction evaluated along the grid (when it depends on no bound
+    symbol). `lines` are reference curves of this repetition over the same grid, drawn by label as
+    their mean over repetitions (a predicted envelope, a bound, a baseline). `logy` puts the y axis
+    on a log scale; `table` also prints the figure's data as a table in the report.
     """
 
     over: str
@@ -114,6 +123,9 @@ class Sweep:
     y: np.ndarray
     ylabel: str
     scaling: bool = False
+    lines: Mapping[str, np.ndarray] = field(default_factory=dict)
+    logy: bool = False
+    table: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,9 @@ class Claim:
     in the parameters) is the smallest discrepancy a pass must be able to see: a check whose interval
     is wider comes out inconclusive. `lhs` is the measured side as the report prints it: the
     statement is then `lhs = predicted` (<=, >= for bounds, `= O(predicted)` for limits).
+    Claims that read different numbers off one experiment name the same `stream`: they draw the
+    same random data and networks (the seed tree is keyed by the stream, not the id), so a
+    memoised measurement runs the experiment once for all of them.
     """
 
     id: str
@@ -158,6 +173,12 @@ class Claim:
     size: str | None = None
     resolution: sp.Expr | float | None = None
     lhs: sp.Basic | None = None
+    stream: str | None = None
+
+    @property
+    def seed_stream(self) -> str:
+        """The name keying this claim's branch of the seed tree: its stream, else its id."""
+        return self.stream or self.id
 
     def __post_init__(self) -> None:
         names = {p.name for p in self.params}
@@ -230,8 +251,10 @@ class Claim:
         return None if self.resolution is None else float(sp.N(substitute(sp.sympify(self.resolution), params)))
 
     def predict(self, params: Mapping[str, float], bindings: Mapping[str, float]) -> float:
-        """The compared value at a parameter point and for one measured instance."""
-        return float(sp.N(substitute(self.compared, {**params, **bindings}), 17))
+        """The compared value at a parameter point and for one measured instance, evaluated exactly
+        at the given floats (as rationals) and then rounded: no cancellation error, e.g. K_1(-1) = 0."""
+        exact = {k: sp.Rational(v) for k, v in {**params, **bindings}.items()}
+        return float(sp.N(substitute(self.compared, exact), 17))
 
 
 def substitute(expr: sp.Basic, values: Mapping[str, object]) -> sp.Basic:

@@ -1,4 +1,4 @@
-"""The command line: `aeverify list | derive | check | report` (`python -m verify` is the same).
+"""The command line: `aeverify list | derive | check | report | falsify | snapshot` (`python -m verify`).
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
 input (one line on stderr naming the parameter and the rule), 130 interrupted.
@@ -18,7 +18,9 @@ from reports.markdown import counts
 from reports.result import Result
 from reports.verdict import Verdict
 from reports.write import finite, write_report
+from verify import snapshot
 from verify.claim import ClaimError, ParameterError, Profile
+from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
 from verify.progress import Stderr
 from verify.registry import UnknownClaim, claims, find, models
 from verify.run import resolve_seeds, run_claim
@@ -55,18 +57,31 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true", help="print LaTeX instead of pretty text")
 
     for name, help_, handler in (("check", "run claims and judge them", _check),
-                                 ("report", "run every claim and write the report", _report)):
+                                 ("report", "run every claim and write the report", _report),
+                                 ("falsify", "search a claim's parameters and seeds for a counterexample", _falsify)):
         sub = verb(name, help_, handler)
         if name == "check":
             sub.add_argument("ids", nargs="+", metavar="ID", help="claim ids (see `aeverify list`)")
-            sub.add_argument("--set", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
-                             help="override a parameter (repeatable)")
             sub.add_argument("--json", action="store_true", help="print one JSON object per claim")
+        elif name == "falsify":
+            sub.add_argument("id", metavar="ID", help="a claim id (see `aeverify list`)")
+            sub.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
+                             help=f"stop searching after this long (default {DEFAULT_BUDGET_S:g})")
+            sub.add_argument("--search-seed", type=int, default=0, help="seed of the search itself (default 0)")
         else:
             sub.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"folder (default {DEFAULT_OUT})")
+        if name != "report":
+            sub.add_argument("--set", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
+                             help="override a parameter (repeatable)" if name == "check" else
+                             "pin a parameter: it is not searched (repeatable)")
         sub.add_argument("--profile", choices=[p.value for p in Profile], default="quick")
         sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
-        sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+        if name != "falsify":
+            sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+    snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
+    snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
+    snap.add_argument("--dir", type=Path, default=snapshot.DEFAULT_DIR,
+                      help="folder of the models' golden copies (default: the verify package's snapshots/)")
     return parser
 
 
@@ -168,3 +183,30 @@ def _report(args) -> int:
     print(", ".join(f"{n} {v}" for v, n in counts(results).items() if n), file=sys.stderr)
     print(index.resolve())
     return _status(results)
+
+
+def _falsify(args) -> int:
+    files = tuple(args.claims)
+    search = falsify(find(args.id, files), args.budget, args.seeds, Profile(args.profile), dict(args.set),
+                     files, args.search_seed, Stderr())
+    print(describe(search))
+    return 1 if search.found else 0
+
+
+def _snapshot(args) -> int:
+    files = tuple(args.claims)
+    differences = snapshot.check(args.dir, files)
+    for difference in differences:
+        if difference.change is not snapshot.Change.SAME:
+            print(difference)
+    tally = {change: sum(d.change is change for d in differences) for change in snapshot.Change}
+    print("snapshot: " + ", ".join(f"{n} {change.value}" for change, n in tally.items() if n))
+    if args.update:
+        for path in snapshot.update(args.dir, files):
+            print(f"wrote {path}" if path.exists() else f"removed {path}")
+        return 0
+    if all(d.change.ok for d in differences):
+        return 0
+    print(f"aeverify: derivations differ from their golden copies in {args.dir}; if the change is "
+          "intended, run `aeverify snapshot --update`", file=sys.stderr)
+    return 1

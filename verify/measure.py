@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from numeric.fit import fit_exponent
 from verify.claim import Measurement, Sweep
+from verify.seeds import point_key
 
 EPS = float(np.finfo(float).eps)
 
@@ -15,7 +18,34 @@ def gamma(terms: int) -> float:
     return terms * EPS / (1 - terms * EPS)
 
 
-def scaling(over: str, sizes: np.ndarray, errors: np.ndarray, ylabel: str) -> Measurement:
-    """A limit measurement: the fitted exponent of `errors` in `sizes`, with its log-log sweep."""
+def scaling(over: str, sizes: np.ndarray, errors: np.ndarray, ylabel: str, correction: bool = False) -> Measurement:
+    """A limit measurement: the fitted exponent of `errors` in `sizes` (see `fit_exponent`), with its
+    log-log sweep."""
     sizes, errors = np.asarray(sizes, dtype=float), np.asarray(errors, dtype=float)
-    return Measurement(fit_exponent(sizes, errors), sweep=Sweep(over, sizes, errors, ylabel, scaling=True))
+    return Measurement(fit_exponent(sizes, errors, correction), sweep=Sweep(over, sizes, errors, ylabel, scaling=True))
+
+
+# Experiments kept per process, oldest dropped first: claims of one stream run one after the other,
+# each over all its seeds, so this must exceed the seeds of a profile (results are small arrays).
+EXPERIMENTS_KEPT = 64
+
+
+def experiment(fn):
+    """Memoise `fn(params, rng, *args)` on the parameters and the seed-tree node of `rng`.
+
+    Claims that share a `stream` receive generators at the same node, so the first one runs the
+    experiment and the others read it. `rng` must be fresh (nothing drawn from it before the call).
+    """
+    kept: dict = {}
+
+    @functools.wraps(fn)
+    def run(params, rng, *args):
+        seq = rng.bit_generator.seed_seq
+        key = (seq.entropy, tuple(seq.spawn_key), point_key(params), args)
+        if key not in kept:
+            if len(kept) >= EXPERIMENTS_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = fn(params, rng, *args)
+        return kept[key]
+
+    return run

@@ -15,7 +15,7 @@ from numeric.fit import geometric_grid
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.measure import scaling
-from verify.ntk import d, initial_loss, m, n, s_a, s_w, tied_limit_coefficient
+from verify.ntk import d, initial_loss, m, tied_limit_coefficient
 
 SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), initialisation (science note 2, secs. 5, 7)"
 

@@ -16,6 +16,7 @@ from reports.verdict import Judgement, Verdict, judge
 from verify.bridge import compile_expr
 from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile
 from verify.progress import Progress, Silent
+from verify.registry import user_line
 from verify.seeds import repetition_rng, spawn_key
 
 
@@ -44,7 +45,7 @@ def run_claim(
     start = time.perf_counter()
     params = claim.resolve(profile, overrides)
     reps = resolve_seeds(claim, profile, seeds)
-    reproduce = _reproduce(claim.id, params, reps, seed, claim_files)
+    rerun = reproduce(claim.id, params, reps, seed, claim_files)
     broken = claim.violated(params)
     if broken:
         return _invalid(claim, params, reps, seed, start, broken)
@@ -55,17 +56,22 @@ def run_claim(
         progress.repetition(r, reps)
         try:
             with np.errstate(all="ignore"):  # a non-finite result is judged below, not warned about
-                m = claim.measure(params, repetition_rng(seed, claim.id, params, r))
+                m = claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
         except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
-            reason = f"repetition {r} failed numerically ({type(exc).__name__}: {exc}); re-run with: {reproduce}"
+            reason = f"repetition {r} failed numerically ({type(exc).__name__}: {exc}); re-run with: {rerun}"
             return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
+        except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
+            where = user_line(exc, claim_files)
+            if where is None:
+                raise
+            raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
         missing = set(claim.binds) - set(m.bindings)
         if missing:
             raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
         p = claim.predict(params, m.bindings)
         if not all(math.isfinite(x) for x in (m.value, m.error, p)):
             reason = (f"repetition {r} produced a non-finite value (measured {m.value}, predicted {p}): "
-                      f"diverged or NaN; re-run with: {reproduce}")
+                      f"diverged or NaN; re-run with: {rerun}")
             return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
         measurements.append(m)
         predicted.append(p)
@@ -85,7 +91,7 @@ def run_claim(
         repetitions=_repetitions(measurements, predicted),
         resolution=resolution,
         seeds_to_decide=j.seeds_to_decide,
-        counterexample=_counterexample(claim, params, reps, seed, j, measurements, predicted, reproduce),
+        counterexample=_counterexample(claim, params, reps, seed, j, measurements, predicted, rerun),
         figure=_figure(claim, params, measurements, j),
     )
 
@@ -110,7 +116,7 @@ def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, rea
                   predicted=None, measured=None, elapsed_s=time.perf_counter() - start, repetitions=done)
 
 
-def _reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:
+def reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:
     words = ["aeverify", "check", claim_id]
     for path in files:
         words += ["--claims", path]
@@ -120,7 +126,7 @@ def _reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequ
     return shlex.join(words)
 
 
-def _counterexample(claim, params, reps, seed, j: Judgement, measurements, predicted, reproduce):
+def _counterexample(claim, params, reps, seed, j: Judgement, measurements, predicted, rerun: str):
     if j.verdict is not Verdict.FAIL:
         return None
     worst = j.worst
@@ -129,10 +135,10 @@ def _counterexample(claim, params, reps, seed, j: Judgement, measurements, predi
         "seed": seed,
         "seeds": reps,
         "repetition": worst,
-        "spawn_key": list(spawn_key(claim.id, params, worst)),
+        "spawn_key": list(spawn_key(claim.seed_stream, params, worst)),
         "measured": float(measurements[worst].value),
         "predicted": predicted[worst],
-        "reproduce": reproduce,
+        "reproduce": rerun,
     }
 
 
@@ -143,12 +149,14 @@ def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judg
     first = sweeps[0]
     y = tuple(tuple(float(v) for v in s.y) for s in sweeps)
     x = tuple(float(v) for v in first.x)
+    lines = tuple((label, tuple(float(v) for v in np.mean([s.lines[label] for s in sweeps], axis=0)))
+                  for label in first.lines)
+    common = dict(xlabel=first.over, ylabel=first.ylabel, lines=lines, logy=first.logy, table=first.table)
     if first.scaling:
-        return Figure(FigureKind.SCALING, x, y, xlabel=first.over, ylabel=first.ylabel,
-                      slope=j.predicted, fitted=j.measured.estimate)
+        return Figure(FigureKind.SCALING, x, y, slope=j.predicted, fitted=j.measured.estimate, **common)
     curve = None
-    if not {s.name for s in claim.compared.free_symbols} & set(claim.binds):
+    if first.over in params and not {s.name for s in claim.compared.free_symbols} & set(claim.binds):
         names = sorted(params)
         grid = [first.x if name == first.over else params[name] for name in names]
-        curve = tuple(float(v) for v in compile_expr(claim.compared, names)(*grid))
-    return Figure(FigureKind.CURVE, x, y, xlabel=first.over, ylabel=first.ylabel, predicted=curve)
+        curve = tuple(float(v) for v in np.broadcast_to(compile_expr(claim.compared, names)(*grid), len(x)))
+    return Figure(FigureKind.CURVE, x, y, predicted=curve, **common)

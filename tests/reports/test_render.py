@@ -11,6 +11,7 @@ import re
 import pytest
 
 from reports import figures as figures_module
+from reports import table as table_module
 from reports.html import render_html
 from reports.markdown import render_markdown
 from reports.mathtext import render_latex
@@ -185,3 +186,19 @@ def test_figures_draw_both_kinds_and_a_single_repetition():
         assert figures_module.draw(r.figure, r.title).startswith(PNG)
     single = Figure(FigureKind.CURVE, (0.0, 1.0), ((0.0, 1.0),), "x", "y", predicted=(0.0, 1.0))
     assert figures_module.draw(single, "one repetition").startswith(PNG)
+
+
+def test_reference_lines_log_axes_and_tables_render_everywhere(tmp_path):
+    figure = Figure(FigureKind.CURVE, (16.0, 32.0), ((10.0, 20.0), (40.0, 80.0)), "n d", "width",
+                    lines=(("derived", (1e9, 1e12)),), logy=True, table=True)
+    assert figures_module.draw(figure, "width table").startswith(PNG)
+    result = dataclasses.replace(RESULTS[0], id="ntk.width.weak", figure=figure)
+    header, rows = table_module.figure_table(figure)
+    assert header[0] == "n d" and header[-1] == "derived" and "geometric mean" in header[1]
+    assert rows[0][1] == pytest.approx(20.0) and rows[1][1] == pytest.approx(40.0)  # sqrt(10 x 40), sqrt(20 x 80)
+    assert rows[0][2] < 20.0 < rows[0][3] and rows[1][4] == 1e12
+    markdown = render_markdown([result], profile="quick", seed=0, complete=True, figure_paths={})
+    assert "| n d |" in markdown and "| 1e+12 |" in markdown
+    assert result.to_json()["table"]["rows"][1][4] == 1e12
+    page = render_html([result], profile="quick", seed=0, complete=True, figures={})
+    assert "<th>derived</th>" in page

@@ -47,7 +47,12 @@ def test_every_claim_passes_in_its_quick_profile(claim):
 
 @pytest.mark.parametrize("claim", [c for c in CLAIMS if c.kind is Kind.LIMIT], ids=lambda c: c.id)
 def test_limit_claims_compare_the_exponent_of_their_rate(claim):
-    assert claim.predict(claim.resolve(Profile.QUICK), {}) == pytest.approx(-0.5)
+    """The compared value is the rate's exponent in its size: log2 of rate(2 s) / rate(s), numerically."""
+    params = claim.resolve(Profile.QUICK)
+    rate = claim.predicted.subs({sym: params[sym.name] for sym in claim.predicted.free_symbols if sym.name in params})
+    size = next(sym for sym in claim.predicted.free_symbols if sym.name == claim.size)
+    exponent = float(sp.log(rate.subs(size, 2048) / rate.subs(size, 1024), 2))
+    assert claim.predict(params, {}) == pytest.approx(exponent) and exponent < 0
 
 
 def test_a_single_claim_reruns_alone_with_the_numbers_of_a_full_run():

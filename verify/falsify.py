@@ -1,0 +1,281 @@
+"""Counterexample search (`aeverify falsify`): Hypothesis draws a claim's parameters and root seed
+inside `holds_when`, steers towards the most violated point, and shrinks the first confirmed fail.
+
+Every point is checked as `aeverify check` would check it (the profile's seeds, or `seeds`). Its
+*margin* is how far inside what the claim allows it stayed, in the claim's own quantity and by the
+verdict's own rule, so that a negative margin is exactly a `fail`: for a two-sided claim the 99.9%
+half-width minus |mean(measured - predicted)|, for a bound the least (numerical error - excess)
+over the repetitions. Hypothesis maximises -margin (`target`).
+
+A two-sided fail is a statistical event (about one check in a thousand for a true claim) and a
+search makes many checks, so it counts only if the point fails again with an independent seed tree
+(root + CONFIRM_OFFSET). A bound's fail is a witness (a repetition beyond the bound by more than its
+numerical error) and counts as it is.
+
+Search ranges: each parameter's domain, an open side clipped to a factor SPAN of the default
+([default/SPAN, default*SPAN] for a positive default, +-SPAN around 0 otherwise), narrowed by the
+hypotheses of `holds_when` in that parameter alone; the other hypotheses reject points (counted).
+Parameters pinned with `fixed` are not searched.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from reports.result import Result
+from reports.verdict import FAIL_LEVEL, Side, Verdict, half_width
+from verify.claim import Claim, Param, ParameterError, Profile
+from verify.progress import Progress, Silent
+from verify.run import reproduce, resolve_seeds, run_claim
+from verify.seeds import point_key
+
+# About a minute: enough for a few thousand checks of a cheap claim, a few dozen of a costly one.
+DEFAULT_BUDGET_S = 60.0
+# An open side of a parameter's domain is searched up to this factor away from its default.
+SPAN = 8
+# Root seeds are drawn below this; a confirmation uses root + CONFIRM_OFFSET, a tree no draw reaches.
+CONFIRM_OFFSET = 2**32
+# Points per Hypothesis round, bounded whatever one check costs: Hypothesis starts steering by
+# `target` halfway through a round, so a round should fit in the budget, and not be trivially small.
+MIN_ROUND, MAX_ROUND = 10, 5000
+
+
+@dataclass(frozen=True)
+class Point:
+    """One checked point: its searched parameters, root seed, margin (None: invalid) and Result."""
+
+    params: Mapping[str, int | float]
+    seed: int
+    margin: float | None
+    result: Result
+    confirmed: bool = False  # a fail that counts (see the module docstring)
+
+
+@dataclass
+class Search:
+    """What a search found and how large it was, so that finding nothing has a meaning."""
+
+    claim_id: str
+    budget_s: float
+    reps: int
+    files: tuple[str, ...]
+    fixed: Mapping[str, object]
+    ranges: Mapping[str, tuple[float, float]]
+    tried: int = 0  # points checked (distinct parameters and seed)
+    rejected: int = 0  # draws that broke holds_when
+    invalid: int = 0  # points whose run was invalid (diverged, NaN)
+    unconfirmed: int = 0  # two-sided fails that an independent seed tree did not repeat
+    elapsed_s: float = 0.0
+    out_of_time: bool = False
+    first: Point | None = None  # the first confirmed fail
+    counterexample: Point | None = None  # the confirmed fail Hypothesis shrank it to
+    worst: Point | None = None  # the smallest margin seen
+    points: dict[tuple[str, int], Point] = field(default_factory=dict, repr=False)
+
+    @property
+    def found(self) -> bool:
+        return self.counterexample is not None
+
+
+class _Stop(BaseException):
+    """Ends a Hypothesis run at once (Hypothesis lets BaseExceptions through, unshrunk)."""
+
+
+class _Falsified(Exception):
+    """A confirmed fail: the failure Hypothesis shrinks."""
+
+
+def search_range(param: Param, holds_when: Sequence[sp.Basic] = ()) -> tuple[float, float]:
+    """The interval searched for `param` (see the module docstring)."""
+    default = param.default
+    if default > 0:
+        wide = (default / SPAN, default * SPAN)
+    elif default < 0:
+        wide = (default * SPAN, default / SPAN)
+    else:
+        wide = (-SPAN, SPAN)
+    interval = sp.Interval(wide[0] if param.low is None else param.low, wide[1] if param.high is None else param.high)
+    for rel in holds_when:
+        if {s.name for s in rel.free_symbols} == {param.name}:
+            try:
+                narrowed = interval.intersect(rel.as_set())
+            except (NotImplementedError, TypeError, ValueError):  # SymPy cannot solve it: reject instead
+                continue
+            if narrowed.is_empty is False:
+                interval = sp.Interval(narrowed.inf, narrowed.sup)
+    low, high = float(interval.inf), float(interval.sup)
+    return (math.ceil(low), math.floor(high)) if param.integer else (low, high)
+
+
+def margin(result: Result, side: Side) -> float | None:
+    """How far inside what the claim allows `result` stayed (< 0: a fail); None if it did not run."""
+    if result.verdict is Verdict.INVALID or len(result.repetitions) < 2:
+        return None
+    v, p, e = (np.array([getattr(r, name) for r in result.repetitions]) for name in ("value", "predicted", "error"))
+    if side is Side.TWO_SIDED:
+        return half_width(v - p, e, FAIL_LEVEL) - abs(float(np.mean(v - p)))
+    excess = v - p if side is Side.UPPER else p - v
+    return float(np.min(e - excess))
+
+
+def falsify(
+    claim: Claim,
+    budget_s: float = DEFAULT_BUDGET_S,
+    seeds: int | None = None,
+    profile: Profile = Profile.QUICK,
+    fixed: Mapping[str, object] | None = None,
+    files: Sequence[str] = (),
+    search_seed: int = 0,
+    progress: Progress = Silent(),
+) -> Search:
+    """Search `claim`'s parameters and root seeds for a confirmed fail within `budget_s` seconds.
+
+    Raises ParameterError for a bad budget, seed count or pinned parameter.
+    """
+    hypothesis, st = _hypothesis()
+    if not (isinstance(budget_s, (int, float)) and math.isfinite(budget_s) and budget_s > 0):
+        raise ParameterError(f"budget must be a number of seconds > 0; got {budget_s!r}")
+    fixed = dict(fixed or {})
+    base = claim.resolve(profile, fixed)
+    reps = resolve_seeds(claim, profile, seeds)
+    spec = [p for p in claim.params if p.name not in fixed]
+    ranges = {p.name: search_range(p, claim.holds_when) for p in spec}
+    search = Search(claim.id, budget_s, reps, tuple(files), fixed, ranges)
+    start = time.perf_counter()
+    deadline = start + budget_s
+
+    def check(params: dict, seed: int) -> Point:
+        key = (point_key(params), seed)
+        if key not in search.points:
+            if time.perf_counter() > deadline:
+                search.out_of_time = True
+                raise _Stop
+            progress.claim(0, 1, f"{claim.id}: point {search.tried + 1}")
+            result = run_claim(claim, {**fixed, **params}, reps, profile, seed, files, progress)
+            point = Point(params, seed, margin(result, claim.kind.side), result)
+            if point.margin is not None and point.margin < 0:
+                again = claim.kind.side is not Side.TWO_SIDED or run_claim(
+                    claim, {**fixed, **params}, reps, profile, seed + CONFIRM_OFFSET, files).verdict is Verdict.FAIL
+                point = Point(params, seed, point.margin, result, confirmed=again)
+            _record(search, key, point)
+        return search.points[key]
+
+    def probe(params: dict, seed: int) -> None:
+        if claim.violated({**base, **params}):
+            search.rejected += 1
+            hypothesis.reject()
+        try:
+            point = check(params, seed)
+        except Exception as exc:  # a bug (ours or the claim's): end the search and raise it, unshrunk
+            raise _Stop from exc
+        if point.margin is not None:
+            hypothesis.target(-point.margin, label="violation")
+        if point.confirmed:  # the last one raised is Hypothesis' final replay of its shrunk example
+            search.counterexample = point
+            raise _Falsified
+
+    try:
+        default = {p.name: base[p.name] for p in spec}
+        if not claim.violated(base):
+            check(default, 0)
+        draws = random.Random(search_seed)
+        while not search.found:
+            cost = max(time.perf_counter() - start, 1e-3) / max(search.tried, 1)  # seconds per point so far
+            cap = max(MIN_ROUND, min(MAX_ROUND, int((deadline - time.perf_counter()) / cost / 2)))
+            strategy = st.fixed_dictionaries({p.name: _strategy(st, p, ranges[p.name]) for p in spec})
+            run = _round(hypothesis, cap, draws.getrandbits(64))(
+                hypothesis.given(strategy, st.integers(0, CONFIRM_OFFSET - 1))(probe))
+            before = search.tried
+            try:
+                run()
+            except _Falsified:
+                pass
+            except hypothesis.errors.Unsatisfiable:
+                break
+            if search.tried == before:  # nothing new to draw
+                break
+    except _Stop as stop:
+        if stop.__cause__ is not None:
+            raise stop.__cause__
+    search.elapsed_s = time.perf_counter() - start
+    progress.finished("falsified" if search.found else "no counterexample", search.elapsed_s)
+    return search
+
+
+def _record(search: Search, key: tuple[str, int], point: Point) -> None:
+    search.points[key] = point
+    search.tried += 1
+    if point.margin is None:
+        search.invalid += 1
+    elif search.worst is None or point.margin < search.worst.margin:
+        search.worst = point
+    if point.margin is not None and point.margin < 0 and not point.confirmed:
+        search.unconfirmed += 1
+    if point.confirmed and search.first is None:
+        search.first = point
+
+
+def _round(hypothesis, points: int, seed: int):
+    """Hypothesis settings of one round: `points` examples, steered by `target`, shrunk, silent."""
+    settings = hypothesis.settings(
+        max_examples=points, deadline=None, database=None, print_blob=False, report_multiple_bugs=False,
+        phases=[hypothesis.Phase.generate, hypothesis.Phase.target, hypothesis.Phase.shrink],
+        suppress_health_check=list(hypothesis.HealthCheck), verbosity=hypothesis.Verbosity.quiet)
+    return lambda test: settings(hypothesis.seed(seed)(test))
+
+
+def _strategy(st, param: Param, bounds: tuple[float, float]):
+    low, high = bounds
+    if param.integer:
+        return st.integers(int(low), int(high))
+    if low == high:
+        return st.just(low)
+    return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def _hypothesis():
+    try:
+        import hypothesis
+        from hypothesis import strategies
+    except ModuleNotFoundError as exc:
+        raise ParameterError("aeverify falsify needs Hypothesis: pip install 'aeverify[test]'") from exc
+    return hypothesis, strategies
+
+
+def describe(search: Search) -> str:
+    """The CLI's account of a search: the counterexample and its reproducer, or what was searched."""
+    where = ", ".join(f"{name} in [{low:g}, {high:g}]" for name, (low, high) in search.ranges.items())
+    pinned = ", ".join(f"{name}={value}" for name, value in search.fixed.items())
+    size = (f"searched {search.tried} points in {search.elapsed_s:.1f} s of a {search.budget_s:g} s budget "
+            f"({search.rejected} draws broke holds_when, {search.invalid} runs invalid, "
+            f"{search.unconfirmed} fails not repeated by an independent seed tree; "
+            f"{where or 'no free parameter'}{'; pinned ' + pinned if pinned else ''})")
+    if search.found:
+        point, result = search.counterexample, search.counterexample.result
+        lines = [f"FALSIFIED    {search.claim_id}",
+                 f"    counterexample: {_point(point)}",
+                 f"    {result.reason}",
+                 f"    reproduce: {result.counterexample['reproduce']}"]
+        if search.first is not point:
+            shrunk = "shrunk" if not search.out_of_time else "partly shrunk (budget spent)"
+            lines.append(f"    {shrunk} from: {_point(search.first)}")
+        lines.append(f"    {size}; worst margin {search.worst.margin:.4g}")
+        return "\n".join(lines)
+    lines = [f"NO COUNTEREXAMPLE  {search.claim_id}", f"    {size}"]
+    if search.worst is not None:
+        worst = search.worst
+        why = "a fail, not repeated by an independent seed tree" if worst.margin < 0 else "the closest call"
+        lines.append(f"    worst margin {worst.margin:.4g} ({why}), at: "
+                     f"{reproduce(search.claim_id, worst.result.params, search.reps, worst.seed, search.files)}")
+    return "\n".join(lines)
+
+
+def _point(point: Point) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in sorted(point.params.items())) + f", seed {point.seed}"
