@@ -40,13 +40,18 @@ def encode(W: np.ndarray, b: np.ndarray | float, Y: np.ndarray, unit: Unit) -> n
     return unit.value(Y @ W.T + b)
 
 
-def sample_gradient(W: np.ndarray, b: np.ndarray | float, Y: np.ndarray, unit: Unit) -> np.ndarray:
+def sample_gradient(W: np.ndarray, b: np.ndarray | float, Y: np.ndarray, unit: Unit,
+                    support: np.ndarray | None = None) -> np.ndarray:
     """The empirical gradient (m, n) of the mean tied loss over the rows of Y: backpropagation,
-    through the decoder (x r^T) and through the tied encoder ((sigma'(z) o W r) y^T)."""
+    through the decoder (x r^T) and through the tied encoder ((sigma'(z) o W r) y^T).
+
+    `support` (p, m) boolean, when given, replaces the activation by the oracle encoder: the
+    identity on each sample's true support and 0 off it (exact support recovery by construction).
+    """
     Z = Y @ W.T + b
-    X = unit.value(Z)
+    X, slope = (support * Z, support.astype(float)) if support is not None else (unit.value(Z), unit.slope(Z))
     R = Y - X @ W
-    return -(X.T @ R + (unit.slope(Z) * (R @ W.T)).T @ Y) / Y.shape[0]
+    return -(X.T @ R + (slope * (R @ W.T)).T @ Y) / Y.shape[0]
 
 
 def minibatch_gradient(b: np.ndarray | float, Y: np.ndarray, unit: Unit, batch: int,
