@@ -19,7 +19,7 @@ from numeric.gd import run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.measure import experiment, scaling
 from verify.ntk import m
-from verify.ntk_train import SOURCE, limiting_kernel
+from verify.ntk_train import SOURCE, kernel_extremes
 
 REGIMES = (Regime.WEAK, Regime.JOINT)
 
@@ -34,7 +34,7 @@ def lazy_training(params, rng) -> dict[Regime, dict[str, np.ndarray]]:
     for width in widths:
         W, A = autoencoder.init_weights(width, params["d"], rng)
         for regime in REGIMES:
-            eta = 1 / np.linalg.eigvalsh(limiting_kernel(X, regime))[-1]
+            eta = 1 / kernel_extremes(X, regime)[1]
             t = run_gd(X, W, A, regime, eta, params["steps"], until=params["target"]).converged()
             reached = np.flatnonzero(t.loss <= params["target"] * t.loss[0])
             if reached.size == 0:

@@ -21,13 +21,13 @@ from numeric.gd import run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.measure import scaling
 from verify.ntk import m
-from verify.ntk_train import limiting_kernel
+from verify.ntk_train import kernel_extremes, limiting_kernel
 
 SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), kernel limit (science note 2, sec. 8; Lee et al. 2019)"
 
 
 def _trained(X, W, A, regime, params):
-    eta = 1 / np.linalg.eigvalsh(limiting_kernel(X, regime))[-1]
+    eta = 1 / kernel_extremes(X, regime)[1]
     t = run_gd(X, W, A, regime, eta, params["steps"], until=params["target"]).converged()
     if t.loss[-1] > params["target"] * t.loss[0]:
         raise ArithmeticError(f"{regime.value} training did not reach {params['target']:g} x its initial "

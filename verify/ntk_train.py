@@ -29,6 +29,15 @@ eta_scale = sp.Symbol("eta_scale", positive=True)  # eta lambda_max of the limit
 lambda_max = sp.Symbol("lambda_max", positive=True)  # of the limiting kernel
 lambda_joint = sp.Symbol("lambda_joint", positive=True)  # lambda_min(H_inf + K_1)
 LAMBDA = {Regime.WEAK: lambda_0, Regime.JOINT: lambda_joint}
+_lam = sp.Symbol("lambda", positive=True)
+# Du et al.'s per-step contraction of the loss, and the NTK eigenvalue bounds, as fractions of lambda.
+CONTRACTION = 1 - eta_scale * _lam / (2 * lambda_max)
+INIT_FRACTION, PATH_FRACTION = sp.Rational(3, 4), sp.Rational(1, 2)
+
+
+def contraction_factor(eta_scale_: float, lam: float, lam_max: float) -> float:
+    """CONTRACTION at these values (through the bridge): the envelope's per-step factor."""
+    return float(compile_expr(CONTRACTION, ["eta_scale", "lambda", "lambda_max"])(eta_scale_, lam, lam_max))
 
 
 def limiting_kernel(X: np.ndarray, regime: Regime) -> np.ndarray:
@@ -37,27 +46,32 @@ def limiting_kernel(X: np.ndarray, regime: Regime) -> np.ndarray:
     return H + kernels.decoder_kernel(X) if regime is Regime.JOINT else H
 
 
+def kernel_extremes(X: np.ndarray, regime: Regime) -> tuple[float, float]:
+    """(lambda_min, lambda_max) of the limiting kernel: the rates' lambda and the step size's scale."""
+    spectrum = np.linalg.eigvalsh(limiting_kernel(X, regime))
+    return float(spectrum[0]), float(spectrum[-1])
+
+
 @dataclass(frozen=True)
 class Run:
     X: np.ndarray
     trajectory: Trajectory
     lam: float  # lambda_min of the limiting kernel
     lam_max: float
-    eta: float
+    eta_scale: float
 
 
 def train(X: np.ndarray, regime: Regime, m: int, eta_scale_: float, steps: int, rng: np.random.Generator,
           lambda_every: int = 0) -> Run:
     """GD from a fresh N(0, 1) initialisation at eta = eta_scale / lambda_max(limiting kernel)."""
-    spectrum = np.linalg.eigvalsh(limiting_kernel(X, regime))
-    eta = eta_scale_ / spectrum[-1]
+    lam, lam_max = kernel_extremes(X, regime)
     W, A = autoencoder.init_weights(m, X.shape[1], rng)
     probe = None
     if lambda_every:
         joint = regime is Regime.JOINT
         probe = functools.partial(_lambda_min, X=X, joint=joint, rng=rng)
-    trajectory = run_gd(X, W, A, regime, eta, steps, probe, lambda_every or 1)
-    return Run(X, trajectory, float(spectrum[0]), float(spectrum[-1]), eta)
+    trajectory = run_gd(X, W, A, regime, eta_scale_ / lam_max, steps, probe, lambda_every or 1)
+    return Run(X, trajectory, lam, lam_max, eta_scale_)
 
 
 def _lambda_min(W, A, X, joint, rng):
@@ -77,7 +91,7 @@ def measure_rate(params, rng, regime: Regime) -> Measurement:
     loss = run.trajectory.converged().loss
     k = np.arange(loss.size)
     rho = float(np.max((loss[1:] / loss[0]) ** (1.0 / k[1:])))
-    envelope = (1 - run.eta * run.lam / 2) ** k * loss[0]
+    envelope = contraction_factor(run.eta_scale, run.lam, run.lam_max) ** k * loss[0]
     return Measurement(rho, bindings={LAMBDA[regime].name: run.lam, "lambda_max": run.lam_max},
                        sweep=Sweep("step k", k, loss, "1/2 ||X - U(k)||_F^2", logy=True,
                                    lines={"bound (1 - eta lambda/2)^k L(0)": envelope}))
@@ -87,8 +101,8 @@ def measure_lambda_path(params, rng, regime: Regime) -> Measurement:
     """min over the recorded steps of lambda_min of the empirical NTK (matrix-free LOBPCG)."""
     run = training_run(params, rng, regime)
     t = run.trajectory.converged()
-    lines = {"3 lambda / 4": np.full(t.lambda_steps.size, 0.75 * run.lam),
-             "lambda / 2": np.full(t.lambda_steps.size, 0.5 * run.lam)}
+    lines = {f"{INIT_FRACTION} lambda": np.full(t.lambda_steps.size, float(INIT_FRACTION) * run.lam),
+             f"{PATH_FRACTION} lambda": np.full(t.lambda_steps.size, float(PATH_FRACTION) * run.lam)}
     return Measurement(float(t.lambda_min.min()), error=float(t.lambda_error.max()),
                        bindings={LAMBDA[regime].name: run.lam},
                        sweep=Sweep("step k", t.lambda_steps, t.lambda_min, "lambda_min of the empirical NTK",
@@ -130,7 +144,7 @@ def _rate_claim(regime: Regime) -> Claim:
         source=SOURCE,
         status=Status.RECONSTRUCTED,
         kind=Kind.UPPER,
-        predicted=1 - eta_scale * lam / (2 * lambda_max),
+        predicted=CONTRACTION.subs(_lam, lam),
         lhs=Tex(r"\max_{k \le K} \left(\frac{L(k)}{L(0)}\right)^{1/k}"),
         quantity=f"worst per-step factor max_k (L(k)/L(0))^(1/k) of full-batch GD, eta = eta_scale / lambda_max({kernel})",
         measure=functools.partial(measure_rate, regime=regime),
@@ -152,7 +166,7 @@ def _path_claim(regime: Regime) -> Claim:
         source=SOURCE,
         status=Status.RECONSTRUCTED,
         kind=Kind.LOWER,
-        predicted=lam / 2,
+        predicted=PATH_FRACTION * lam,
         lhs=Tex(r"\min_k \lambda_{\min}(\mathrm{NTK}(k))"),
         quantity=f"smallest lambda_min of the empirical NTK over the trajectory, lambda = lambda_min({kernel})",
         measure=functools.partial(measure_lambda_path, regime=regime),
@@ -171,7 +185,7 @@ LAMBDA_INIT = Claim(
     source="Du et al. 2019, Lemma 3.1, carried to d outputs (science note 2, sec. 4)",
     status=Status.RECONSTRUCTED,
     kind=Kind.LOWER,
-    predicted=3 * lambda_0 / 4,
+    predicted=INIT_FRACTION * lambda_0,
     lhs=Tex(r"\lambda_{\min}(H(0))"),
     quantity="lambda_min of the empirical encoder NTK at init, m = width_factor x "
              "32 (nd)^2 log(2 (nd)^2 / delta) / lambda_0^2 (Hoeffding + union bound, derived)",

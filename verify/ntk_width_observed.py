@@ -20,7 +20,7 @@ from numeric.autoencoder import Regime
 from numeric.gd import run_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
-from verify.ntk_train import SOURCE, limiting_kernel
+from verify.ntk_train import SOURCE, contraction_factor, kernel_extremes
 from verify.ntk_width import joint_requirement, weak_requirement
 
 SMALLEST_WIDTH, LARGEST_WIDTH = 4, 2**14
@@ -33,9 +33,9 @@ def configurations(n0: int, d0: int, levels: int) -> list[tuple[int, int]]:
 
 def converged_fraction(X: np.ndarray, regime: Regime, width: int, params, rng) -> float:
     """Fraction of `inits` GD runs at this width that stay inside the linear-convergence envelope."""
-    spectrum = np.linalg.eigvalsh(limiting_kernel(X, regime))
-    eta = 1 / spectrum[-1]
-    factor = 1 - eta * spectrum[0] / 2
+    lam, lam_max = kernel_extremes(X, regime)
+    eta = 1 / lam_max
+    factor = contraction_factor(1.0, lam, lam_max)
     steps = int(np.ceil(np.log(params["depth"]) / np.log(factor)))
     W = rng.standard_normal((params["inits"], width, X.shape[1]))
     A = rng.standard_normal((params["inits"], X.shape[1], width))
