@@ -86,10 +86,13 @@ def run_gd(
         if k == steps or not alive.any() or np.all(~alive | (current.loss <= until * loss0)):
             losses[k + 1:], moves[k + 1:], flips[k + 1:] = losses[k], moves[k], flips[k]
             break
-        live = True if alive.all() else alive[..., None, None]  # freeze the diverged networks
-        W -= eta * np.where(live, current.grad_W, 0.0) if live is not True else eta * current.grad_W
-        if current.grad_A is not None:
-            A -= eta * np.where(live, current.grad_A, 0.0) if live is not True else eta * current.grad_A
+        step_W, step_A = current.grad_W, current.grad_A
+        if not alive.all():  # freeze the diverged networks
+            step_W = np.where(alive[..., None, None], step_W, 0.0)
+            step_A = None if step_A is None else np.where(alive[..., None, None], step_A, 0.0)
+        W -= eta * step_W
+        if step_A is not None:
+            A -= eta * step_A
         current = evaluate(regime, W, A, X)
     return Trajectory(losses, moves, flips, W, A, diverged_at, np.array(lam_steps, dtype=int),
                       np.array(lams), np.array(lam_errors))

@@ -54,7 +54,6 @@ def kernel_extremes(X: np.ndarray, regime: Regime) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class Run:
-    X: np.ndarray
     trajectory: Trajectory
     lam: float  # lambda_min of the limiting kernel
     lam_max: float
@@ -69,13 +68,9 @@ def train(X: np.ndarray, regime: Regime, m: int, eta_scale_: float, steps: int, 
     probe = None
     if lambda_every:
         joint = regime is Regime.JOINT
-        probe = functools.partial(_lambda_min, X=X, joint=joint, rng=rng)
+        probe = functools.partial(kernels.empirical_lambda_min, X=X, joint=joint, rng=rng)
     trajectory = run_gd(X, W, A, regime, eta_scale_ / lam_max, steps, probe, lambda_every or 1)
-    return Run(X, trajectory, lam, lam_max, eta_scale_)
-
-
-def _lambda_min(W, A, X, joint, rng):
-    return kernels.empirical_lambda_min(W, A, X, joint, rng)
+    return Run(trajectory, lam, lam_max, eta_scale_)
 
 
 @experiment
