@@ -17,6 +17,8 @@ from verify.claim import ParameterError
 
 # Columns count as unit-norm within this (a renormalised float64 column is within ~1e-15).
 UNIT_TOLERANCE = 1e-9
+# Relative slack of the nearness test's column distances: the round-off of computing them.
+NEAR_ROUNDOFF = 1e-12
 # Rejection sampling of an incoherent dictionary gives up after this many draws.
 MAX_DRAWS = 200
 
@@ -103,6 +105,20 @@ def sparse_samples(A_star: np.ndarray, k: int, p: int, rng: np.random.Generator,
     return X @ A_star.T + sigma * rng.standard_normal((p, A_star.shape[0])), X
 
 
+def one_atom_samples(A_star: np.ndarray, per_atom: int, codes: Codes,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Y (m per_atom, n) and X_star (m per_atom, m): supports of size k = 1, exactly `per_atom` samples
+    of each atom (q_i = 1/m without the multinomial spread), codes of law `codes` (e.g. non-negative
+    Codes(CodeLaw.UNIFORM, 1, 2)); noise-free."""
+    check_unit_columns(A_star)
+    if per_atom < 1:
+        raise ParameterError(f"per_atom must be >= 1 (samples of each atom); got {per_atom}")
+    m = A_star.shape[1]
+    S = np.repeat(np.eye(m, dtype=bool), per_atom, axis=0)
+    X = draw_codes(S, codes, rng)
+    return X @ A_star.T, X
+
+
 def mixture_samples(centres: np.ndarray, pi: np.ndarray, sigma: float, p: int,
                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Y (p, n): y = s_j + N(0, sigma^2 I) with class j ~ pi; and the classes (p,). centres: (n, m)."""
@@ -132,8 +148,9 @@ def random_init(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
 
 def is_near(A: np.ndarray, A_star: np.ndarray, delta: float, kappa: float = 2.0) -> bool:
     """(delta, kappa)-nearness, columns as given: ||A_i - A*_i|| <= delta for all i and
-    ||A - A*||_2 <= kappa ||A*||_2 (Arora et al. 2015). Match permutation and signs first."""
-    columns = np.linalg.norm(A - A_star, axis=0).max() <= delta
+    ||A - A*||_2 <= kappa ||A*||_2 (Arora et al. 2015). Match permutation and signs first. The
+    column test allows a relative round-off of NEAR_ROUNDOFF, so that `near_init(A*, delta)` is near."""
+    columns = np.linalg.norm(A - A_star, axis=0).max() <= delta * (1 + NEAR_ROUNDOFF)
     return bool(columns and np.linalg.norm(A - A_star, 2) <= kappa * np.linalg.norm(A_star, 2))
 
 

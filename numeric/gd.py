@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numeric.autoencoder import Regime, evaluate
+from numeric.autoencoder import Regime, evaluate, scratch_for
 
 # A loss this many times its initial value, or a non-finite one, means the run diverged.
 BLOWUP = 1e8
@@ -71,7 +71,8 @@ def run_gd(
     losses, moves, flips = (np.zeros((steps + 1, *batch)) for _ in range(3))
     diverged_at = np.full(batch, -1)
     lam_steps, lams, lam_errors = [], [], []
-    first = evaluate(regime, W, A, X)
+    scratch = scratch_for(W, X)
+    first = evaluate(regime, W, A, X, scratch)
     pattern0, loss0, current = first.pattern, first.loss, first
     for k in range(steps + 1):
         bad = ~np.isfinite(current.loss) | (current.loss > BLOWUP * loss0)
@@ -93,6 +94,6 @@ def run_gd(
         W -= eta * step_W
         if step_A is not None:
             A -= eta * step_A
-        current = evaluate(regime, W, A, X)
+        current = evaluate(regime, W, A, X, scratch)
     return Trajectory(losses, moves, flips, W, A, diverged_at, np.array(lam_steps, dtype=int),
                       np.array(lams), np.array(lam_errors))

@@ -9,6 +9,7 @@ matrix: the encoder Gram, which is not Kronecker at finite width, is a matrix-fr
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from scipy.sparse.linalg import LinearOperator
 
 from numeric.autoencoder import relu
@@ -19,6 +20,10 @@ from verify.bridge import compile_expr
 
 # Rows count as unit-norm within this: data normalised in float32 still qualify, nothing looser does.
 UNIT_TOLERANCE = 1e-6
+# lambda_min is solved to a residual of this fraction of its scale: the residual bounds the value's
+# error, so 1e-4 relative, far inside any verdict's resolution (the value itself converges to about
+# the square of this, as the Ritz value's error is quadratic in the eigenvector's).
+RTOL = 1e-4
 
 
 def _unit(X: np.ndarray, name: str) -> np.ndarray:
@@ -79,15 +84,19 @@ def encoder_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
     """The empirical encoder NTK H(W) = J J^T (nd x nd), J the Jacobian of vec U in W, matrix-free.
 
     H V = (1/m) [S o (X X^T (S o V A))] A^T with S = 1{X W^T >= 0}, applied as X (X^T P) so that
-    a product costs four (n, d, m) matrix products, never n^2 m.
+    a product costs four (n, d, m) matrix products, never n^2 m, in one reused (n, m) buffer.
     """
     n, d = X.shape
     m = W.shape[0]
-    S = (X @ W.T >= 0).astype(float)
+    S = X @ W.T >= 0
+    work = np.empty((n, m))
 
     def matvec(v: np.ndarray) -> np.ndarray:
-        P = S * (v.reshape(n, d) @ A)
-        return ((S * (X @ (X.T @ P))) @ A.T / m).ravel()
+        P = np.matmul(v.reshape(n, d), A, out=work)
+        P *= S
+        P = np.matmul(X, X.T @ P, out=work)
+        P *= S
+        return (P @ A.T / m).ravel()
 
     return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
 
@@ -117,29 +126,55 @@ def tied_gram(W: np.ndarray, X: np.ndarray) -> LinearOperator:
     return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
 
 
-def kronecker_part(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool) -> np.ndarray:
-    """The (n, n) matrix M with M kron I_d the block-diagonal average of the empirical NTK.
+def kronecker_sum(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool):
+    """(P, Q, F) with P kron Q + F kron I_d the structured approximation of the empirical NTK.
 
-    Encoder: M = [(X X^T) o (S diag(||a_r||^2) S^T)] / (m d); joint adds the decoder factor
-    Phi Phi^T / m, which is exactly Kronecker. M kron I_d is the NTK up to its O(m^-1/2)
-    off-diagonal blocks, which makes its inverse a good preconditioner for lambda_min.
+    The encoder NTK is sum_r (D_r X X^T D_r) kron a_r a_r^T / m (D_r the pattern of neuron r); with
+    patterns and decoder columns independent at initialisation, its nearest Kronecker product is
+    P kron Q with P = [(X X^T) o (S S^T)] / m, the mean of D_r X X^T D_r, and Q = A A^T / m, which
+    carries the decoder's Wishart spread (the bulk of the NTK's spread at m / d of a few hundred).
+    Joint training adds the decoder Gram F = Phi Phi^T / m, which is Kronecker exactly (F = 0 weak).
     """
-    d, m = A.shape
+    m = W.shape[0]
     S = (X @ W.T >= 0).astype(float)
-    M = (X @ X.T) * ((S * np.sum(A**2, axis=0)) @ S.T) / (m * d)
-    return M + decoder_gram(W, X) if joint else M
+    P = (X @ X.T) * (S @ S.T) / m
+    F = decoder_gram(W, X) if joint else np.zeros_like(P)
+    return P, A @ A.T / m, F
+
+
+def kronecker_sum_inverse(P: np.ndarray, Q: np.ndarray, F: np.ndarray) -> LinearOperator:
+    """(P kron Q + F kron I_d)^-1 as an operator on flattened (n, d) matrices, in O(n^2 d) a product.
+
+    With Z^T P Z = I, Z^T F Z = diag(beta) (generalized eigenproblem, P > 0) and Q = U diag(q) U^T,
+    the sum is (Z^-T kron U) diag(beta_i + q_j) (Z^-1 kron U^T), inverted term by term.
+    """
+    beta, Z = scipy.linalg.eigh(F, P)
+    q, U = np.linalg.eigh(Q)
+    scale = 1 / (beta[:, None] + q[None, :])
+    n, d = scale.shape
+
+    def matmat(V: np.ndarray) -> np.ndarray:
+        blocks = np.asarray(V).reshape(n, d, -1).transpose(2, 0, 1)
+        out = Z @ (((Z.T @ blocks @ U) * scale) @ U.T)
+        return out.transpose(1, 2, 0).reshape(n * d, -1)
+
+    return LinearOperator((n * d, n * d), matvec=lambda v: matmat(v).ravel(), matmat=matmat, dtype=float)
 
 
 def empirical_lambda_min(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool,
                          rng: np.random.Generator) -> tuple[float, float]:
     """(lambda_min, residual) of the empirical NTK, H(W) or H(W) + G(W), matrix-free.
 
-    Memory O(n d + m d + n^2); the preconditioner is the inverse of the Kronecker part.
+    Single-vector LOBPCG preconditioned by the inverse of the Kronecker-sum approximation (about a
+    hundred products at n d = 10^5, against several hundred with a block of 4, which waits for all
+    four vectors), stopped when the residual, which bounds the value's error, falls below RTOL times
+    the smallest eigenvalue of the Kronecker part. Memory O(n d + m d + n^2 + n m): the mask S
+    (bytes) and one (n, m) buffer, never the (nd)^2 matrix.
     """
+    P, Q, F = kronecker_sum(W, A, X, joint)
+    scale = float(np.linalg.eigvalsh(np.mean(np.diag(Q)) * P + F)[0])
     op = joint_gram(W, A, X) if joint else encoder_gram(W, A, X)
-    values, vectors = np.linalg.eigh(kronecker_part(W, A, X, joint))
-    inverse = (vectors / np.maximum(values, values[-1] * 1e-12)) @ vectors.T
-    return lambda_min(op, rng, kron_eye(inverse, X.shape[1]))
+    return lambda_min(op, rng, kronecker_sum_inverse(P, Q, F), tol=RTOL * scale, block=1)
 
 
 def kernel_predictor(K: np.ndarray, K_cross: np.ndarray, Y: np.ndarray, f0_X: np.ndarray,

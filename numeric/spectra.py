@@ -23,12 +23,14 @@ def spectral_norm(op: LinearOperator, rng: np.random.Generator) -> float:
 
 
 def lambda_min(op: LinearOperator, rng: np.random.Generator, preconditioner: LinearOperator | None = None,
-               tol: float = 1e-8, maxiter: int = 500) -> tuple[float, float]:
+               tol: float = 1e-8, maxiter: int = 500, block: int = BLOCK) -> tuple[float, float]:
     """(lambda_min, residual) of a symmetric operator, matrix-free by preconditioned LOBPCG.
 
     The residual ||op v - lambda v|| of the returned unit eigenvector bounds the distance from the
     value to the spectrum. `preconditioner` should approximate op^-1 (for the NTK: the inverse of
-    its Kronecker part), which makes the solve take tens of products instead of thousands.
+    its Kronecker-sum approximation), which makes the solve take tens of products instead of thousands.
+    LOBPCG stops when every vector of its `block` has converged: a block of 1 is cheapest when the
+    preconditioner is good enough to pull a single vector to the bottom of a cluster.
     """
     size = op.shape[0]
     if size <= DENSE_SIZE:
@@ -36,7 +38,7 @@ def lambda_min(op: LinearOperator, rng: np.random.Generator, preconditioner: Lin
         values, vectors = np.linalg.eigh((dense + dense.T) / 2)
         value, vector = values[0], vectors[:, 0]
     else:
-        start = rng.standard_normal((size, BLOCK))
+        start = rng.standard_normal((size, block))
         with warnings.catch_warnings():  # unconverged: the residual returned below says by how much
             warnings.simplefilter("ignore", UserWarning)
             values, vectors = lobpcg(op, start, M=preconditioner, largest=False, tol=tol, maxiter=maxiter)

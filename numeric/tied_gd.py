@@ -100,6 +100,53 @@ def run_gd(W0: np.ndarray, gradient: Gradient, zeta: float, steps: int) -> np.nd
     return path
 
 
+def track_gd(W0: np.ndarray, gradient: Gradient, reference: Gradient, zeta: float,
+             steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """GD driven by `gradient` (a finite-sample or mini-batch oracle), and how far each step's gradient
+    was from `reference` (the exact population gradient): the iterates (steps + 1, m, n) and the
+    deviations (steps,) ||gradient(W_s) - reference(W_s)||_F."""
+    deviations: list[float] = []
+
+    def recorded(W: np.ndarray) -> np.ndarray:
+        g = gradient(W)
+        deviations.append(float(np.linalg.norm(g - reference(W))))
+        return g
+
+    return run_gd(W0, recorded, zeta, steps), np.array(deviations)
+
+
+def perturbed_envelope(rho: float, start: float, offset: float, kicks: np.ndarray) -> np.ndarray:
+    """(len(kicks) + 1,): u_s = rho^s start + offset + sum_{t < s} rho^(s-1-t) kicks_t, the unrolled
+    recursion u_{s+1} - offset = rho (u_s - offset) + kicks_s (a rho-contraction kicked by kicks_s)."""
+    kicks = np.asarray(kicks, dtype=float)
+    s = np.arange(kicks.size + 1)
+    lag = s[:, None] - 1 - s[None, :-1]  # s - 1 - t, negative where t >= s
+    powers = np.where(lag >= 0, float(rho) ** np.maximum(lag, 0), 0.0)
+    return float(rho) ** s * start + offset + powers @ kicks
+
+
+# Bisection for the smallest envelope factor stops at this bracket (well below any reported digit).
+FACTOR_BRACKET = 1e-12
+
+
+def smallest_factor(errors: np.ndarray, start: float, offset: float, kicks: np.ndarray,
+                    high: float = 2.0) -> tuple[float, float]:
+    """The least r in [0, high] with errors_s <= perturbed_envelope(r, start, offset, kicks)_s for
+    every s >= 1 (s = 0 is the triangle inequality, not a measurement), and the bisection bracket.
+    The envelope grows with r, so the admissible r form an interval; `high` when none is admissible."""
+    errors = np.asarray(errors, dtype=float)
+    holds = lambda r: bool(np.all(errors[1:] <= perturbed_envelope(r, start, offset, kicks)[1:]))
+    if holds(0.0):
+        return 0.0, 0.0
+    if not holds(high):
+        return high, 0.0
+    low = 0.0
+    while high - low > FACTOR_BRACKET:
+        mid = (low + high) / 2
+        low, high = (low, mid) if holds(mid) else (mid, high)
+    return high, high - low
+
+
 def arora_step(A: np.ndarray, Y: np.ndarray, tau: float, zeta: float) -> np.ndarray:
     """One neural sparse-coding update of Arora, Ge, Ma, Moitra (2015) on A (n, m), samples Y (p, n):
     X = thr_tau(Y A), g = (Y - X A^T)^T sign(X) / p, A + zeta g, columns renormalised to unit norm."""

@@ -8,6 +8,8 @@ import dataclasses
 
 import sympy as sp
 
+from verify import nonneg, sparse_coding_correlation, tied, tied_claims
+from verify.claim import Setting
 from verify.mixture import zeta_pi
 from verify.registry import find
 from verify.sparse_coding import k, m, zeta_q
@@ -32,6 +34,29 @@ CLAIMS = (
     variant("mixture.indicator_lloyd", "lloyd_half", predicted=sp.Abs(1 - zeta_pi / 2)),
     # A* a fixed point (the gradient at the truth zero)
     variant("sparse_coding.gradient_at_truth", "truth_fixed_point", predicted=sp.Integer(0)),
+    # non-negative codes: a scale of 1 under a non-zero bias
+    variant("nonneg.fixed_point_scale", "nonneg_scale_one", predicted=sp.Integer(1), binds=()),
+    # non-negative codes: A* a fixed point (the gradient at the truth zero)
+    variant("nonneg.gradient_at_truth", "nonneg_truth_fixed_point", predicted=sp.Integer(0)),
+    # non-negative codes: a radial eigenvalue without the -2 kappa_2 of the tied term
+    variant("nonneg.local_rate", "nonneg_radial_no_tied_term", predicted=tied.contraction(tuple(
+        nonneg.in_codes(e).subs(tied.c, nonneg.c_star) for e in (nonneg.eigenvalues()[0],
+                                                                 nonneg.eigenvalues()[1] + 2 * tied.kappa_2)
+    )).subs(tied.zeta, nonneg.zeta_q)),
+    # the non-negative model reduces to the noisy mixture (sigma = 0.1), not only the noise-free one
+    variant("nonneg.reduces_to_mixture", "nonneg_reduces_to_noisy_mixture", holds_when=(),
+            quick=Setting(seeds=2, values={"sigma": 0.1})),
+    # correlation constant beta_0 doubled
+    variant("sparse_coding.correlation", "correlation_beta_doubled",
+            predicted=find("sparse_coding.correlation").predicted + sparse_coding_correlation.idealised()["beta_0"]
+            * sparse_coding_correlation.g_sq),
+    # Young's bound without its epsilon, checked at the floor (delta = 0.005), where <g, Delta> ~ 0
+    variant("sparse_coding.correlation_population", "correlation_no_epsilon",
+            predicted=find("sparse_coding.correlation_population").predicted.subs(sparse_coding_correlation.e_sq, 0),
+            quick=Setting(seeds=3, values={"delta": 0.005})),
+    # step lemma with the factor 1 - 4 alpha zeta
+    variant("tied.step_lemma", "step_lemma_four",
+            predicted=tied_claims.step_lemma()[0] - 2 * tied_claims.alpha * tied_claims.zeta * tied_claims.dist_sq),
 )
 
 EXPECTED = {claim.id: "fail" for claim in CLAIMS}

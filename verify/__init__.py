@@ -30,20 +30,27 @@ def check(
     profile: str = "quick",
     seed: int = 0,
     files: Sequence[str] = (),
+    jobs: int = 1,
 ) -> Result:
     """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
+    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result.
 
     Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
     for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
     """
     from verify.claim import ParameterError
+    from verify.parallel import Executor, run_claims
     from verify.registry import find
     from verify.run import run_claim
 
     if profile not in {p.value for p in Profile}:
         raise ParameterError(f"profile must be one of {', '.join(p.value for p in Profile)}; got {profile!r}")
+    executor = Executor(jobs=jobs)
     claim = find(claim_id, tuple(files))
-    return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
+    if executor.serial:
+        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
+    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor)
+    return result
 
 
 __all__ = ["Claim", "Kind", "Measurement", "Param", "Profile", "Result", "Setting", "Status",

@@ -2,6 +2,8 @@
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
 input (one line on stderr naming the parameter and the rule), 130 interrupted.
+`check` and `report` run in parallel with `--jobs N` (a local process pool) or `--executor dask`
+(a Dask cluster): the same results as the serial run (verify/parallel.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import sympy as sp
@@ -19,8 +22,9 @@ from reports.result import Result
 from reports.verdict import Verdict
 from reports.write import finite, write_report
 from verify import snapshot
-from verify.claim import ClaimError, ParameterError, Profile
+from verify.claim import Claim, ClaimError, ParameterError, Profile
 from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
+from verify.parallel import Executor, ExecutorKind, run_claims
 from verify.progress import Stderr
 from verify.registry import UnknownClaim, claims, find, models
 from verify.run import resolve_seeds, run_claim
@@ -78,11 +82,30 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+            _parallel_options(sub)
     snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
     snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
     snap.add_argument("--dir", type=Path, default=snapshot.DEFAULT_DIR,
                       help="folder of the models' golden copies (default: the verify package's snapshots/)")
     return parser
+
+
+def _parallel_options(sub: argparse.ArgumentParser) -> None:
+    group = sub.add_argument_group("parallel runs (the results are those of the serial run, bit for bit)")
+    group.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes: repetitions and claims run side by side (default 1: "
+                            "serial, no pool); with --executor dask and no scheduler, the local cluster's size")
+    group.add_argument("--executor", choices=[k.value for k in ExecutorKind], default="process",
+                       help="process: a local process pool (default); dask: Dask distributed, "
+                            "needs the 'dask' extra")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --executor dask: the scheduler of a running cluster, e.g. "
+                            "tcp://10.0.0.5:8786 (its workers need aeverify and the --claims files "
+                            "at the same paths); without it a local cluster of --jobs workers")
+
+
+def _executor(args) -> Executor:
+    return Executor(ExecutorKind(args.executor), args.jobs, args.scheduler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +150,7 @@ def _indent(text: str) -> str:
 
 def _check(args) -> int:
     files, profile = tuple(args.claims), Profile(args.profile)
-    overrides = dict(args.set)
+    overrides, executor = dict(args.set), _executor(args)
     selected = [find(claim_id, files) for claim_id in args.ids]
     for claim in selected:  # every input error is reported before anything runs
         params = claim.resolve(profile, overrides)
@@ -135,15 +158,29 @@ def _check(args) -> int:
         broken = claim.violated(params)
         if broken:
             raise ParameterError(f"{claim.id}: {broken}")
-    progress = Stderr()
-    results = []
+    progress, results, ready = Stderr(), [], {}
+    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress):
+        ready[index] = result
+        while len(results) in ready:  # in the order asked, each as soon as those before it are done
+            results.append(ready.pop(len(results)))
+            out = results[-1]
+            progress.clear()
+            print(json.dumps(finite(out.to_json()), allow_nan=False) if args.json else _line(out), flush=True)
+    return _status(results)
+
+
+def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
+         files: tuple[str, ...], executor: Executor, progress: Stderr) -> Iterator[tuple[int, Result]]:
+    """(index in `selected`, Result) of each claim as it finishes: in this process one after the
+    other, or on `executor`'s workers (verify/parallel.py)."""
+    if not executor.serial:
+        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress)
+        return
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
-        result = run_claim(claim, overrides, args.seeds, profile, args.seed, files, progress)
+        result = run_claim(claim, overrides, seeds, profile, seed, files, progress)
         progress.finished(result.verdict.value, result.elapsed_s)
-        results.append(result)
-        print(json.dumps(finite(result.to_json()), allow_nan=False) if args.json else _line(result), flush=True)
-    return _status(results)
+        yield index, result
 
 
 def _line(r: Result) -> str:
@@ -165,20 +202,21 @@ def _status(results: list[Result]) -> int:
 
 
 def _report(args) -> int:
-    files, profile = tuple(args.claims), Profile(args.profile)
+    files, profile, executor = tuple(args.claims), Profile(args.profile), _executor(args)
     everything = claims(files)
     for claim in everything:
         resolve_seeds(claim, profile, args.seeds)
-    progress, results = Stderr(), []
+    done: dict[int, Result] = {}
     try:
-        for index, claim in enumerate(everything):
-            progress.claim(index, len(everything), claim.id)
-            results.append(run_claim(claim, None, args.seeds, profile, args.seed, files, progress))
-            progress.finished(results[-1].verdict.value, results[-1].elapsed_s)
+        for index, result in _run(list(everything), None, args.seeds, profile, args.seed, files, executor,
+                                  Stderr()):
+            done[index] = result
     except KeyboardInterrupt:
+        results = [done[i] for i in sorted(done)]
         index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False)
         print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
         return 130
+    results = [done[i] for i in sorted(done)]
     index = write_report(results, args.out, profile=profile.value, seed=args.seed)
     print(", ".join(f"{n} {v}" for v, n in counts(results).items() if n), file=sys.stderr)
     print(index.resolve())

@@ -10,6 +10,7 @@ from typing import Protocol, TextIO
 class Progress(Protocol):
     def claim(self, index: int, total: int, claim_id: str) -> None: ...
     def repetition(self, done: int, total: int) -> None: ...
+    def overall(self, done: int, total: int) -> None: ...
     def finished(self, verdict: str, elapsed_s: float) -> None: ...
 
 
@@ -22,17 +23,23 @@ class Silent:
     def repetition(self, done: int, total: int) -> None:
         pass
 
+    def overall(self, done: int, total: int) -> None:
+        pass
+
     def finished(self, verdict: str, elapsed_s: float) -> None:
         pass
 
 
 class Stderr:
     """`[ 3/12] ntk.kernel.encoder_kronecker  seed 4/8` on a terminal (rewritten in place), and one
-    line per finished claim everywhere, so that logs of long runs show where time goes."""
+    line per finished claim everywhere, so that logs of long runs show where time goes.
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
+    A parallel run (verify/parallel.py) reports claims in the order they finish, `[3/12]` counting
+    finished claims, and on a terminal the repetitions done over all claims (`overall`)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = sys.stderr if stream is None else stream  # the current one (tests capture it)
+        self.live = self.stream.isatty()
         self.label = ""
         self.start = time.perf_counter()
 
@@ -43,6 +50,17 @@ class Stderr:
     def repetition(self, done: int, total: int) -> None:
         if self.live:
             self.stream.write(f"\r\033[K{self.label}  seed {done}/{total}")
+            self.stream.flush()
+
+    def overall(self, done: int, total: int) -> None:
+        if self.live:
+            self.stream.write(f"\r\033[Krepetitions {done}/{total} done" if done < total else "\r\033[K")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the live line, before something else is written to the terminal."""
+        if self.live:
+            self.stream.write("\r\033[K")
             self.stream.flush()
 
     def finished(self, verdict: str, elapsed_s: float) -> None:

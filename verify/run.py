@@ -1,15 +1,23 @@
-"""Running a claim: parameters -> hypotheses -> repetitions over the seed tree -> verdict -> Result."""
+"""Running a claim: parameters -> hypotheses -> repetitions over the seed tree -> verdict -> Result.
+
+A repetition (`measure_repetition`) depends only on the claim, the parameter point, the root seed
+and its index, so it can run anywhere (verify/parallel.py runs them in worker processes); `judged`
+turns the repetitions, in index order, into the Result in whichever process collects them.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 import shlex
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 from scipy.sparse.linalg import ArpackNoConvergence
+from threadpoolctl import ThreadpoolController
 
 from reports.result import Figure, FigureKind, Repetition, Result
 from reports.verdict import Judgement, Verdict, judge
@@ -18,6 +26,16 @@ from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile
 from verify.progress import Progress, Silent
 from verify.registry import user_line
 from verify.seeds import repetition_rng, spawn_key
+
+# A repetition computes with this many BLAS threads, in a serial run as in a worker: a threaded BLAS
+# may split a reduction differently with its thread count, and results.json must not depend on the
+# machine's cores or on --jobs (parallelism comes from running repetitions side by side).
+BLAS_THREADS = 1
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def resolve_seeds(claim: Claim, profile: Profile, seeds: int | None) -> int:
@@ -45,37 +63,67 @@ def run_claim(
     start = time.perf_counter()
     params = claim.resolve(profile, overrides)
     reps = resolve_seeds(claim, profile, seeds)
-    rerun = reproduce(claim.id, params, reps, seed, claim_files)
     broken = claim.violated(params)
     if broken:
         return _invalid(claim, params, reps, seed, start, broken)
-
-    measurements: list[Measurement] = []
-    predicted: list[float] = []
+    outcomes: list[Outcome] = []
     for r in range(reps):
         progress.repetition(r, reps)
-        try:
-            with np.errstate(all="ignore"):  # a non-finite result is judged below, not warned about
-                m = claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
-        except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
-            reason = f"repetition {r} failed numerically ({type(exc).__name__}: {exc}); re-run with: {rerun}"
+        outcomes.append(measure_repetition(claim, params, seed, r, claim_files))
+        if outcomes[-1].failure is not None:
+            break
+    progress.repetition(len(outcomes), reps)
+    return judged(claim, params, reps, seed, claim_files, outcomes, start)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One repetition: its measurement and the prediction for it, or why it is unusable
+    (`failure` completes the sentence "repetition r ...")."""
+
+    measurement: Measurement | None
+    predicted: float | None
+    failure: str | None = None
+
+
+def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r: int,
+                       claim_files: Sequence[str] = ()) -> Outcome:
+    """Repetition `r` of `claim` at `params`, on its node of the seed tree: the same numbers in any
+    process and in any order. A numerical failure is an Outcome; a bug raises (ClaimError naming the
+    line when it passed through a user's claim file)."""
+    try:
+        # a non-finite result is judged below, not warned about
+        with np.errstate(all="ignore"), _blas().limit(limits=BLAS_THREADS, user_api="blas"):
+            m = claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
+    except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
+        return Outcome(None, None, f"failed numerically ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
+        where = user_line(exc, claim_files)
+        if where is None:
+            raise
+        raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
+    missing = set(claim.binds) - set(m.bindings)
+    if missing:
+        raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
+    p = claim.predict(params, m.bindings)
+    if not all(math.isfinite(x) for x in (m.value, m.error, p)):
+        return Outcome(m, p, f"produced a non-finite value (measured {m.value}, predicted {p}): diverged or NaN")
+    return Outcome(m, p)
+
+
+def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequence[str],
+           outcomes: Sequence[Outcome], start: float) -> Result:
+    """The Result of `outcomes` (repetitions 0, 1, ... in order): `invalid` at the first unusable one,
+    keeping those before it; otherwise judged. `elapsed_s` counts from `start` (perf_counter)."""
+    rerun = reproduce(claim.id, params, reps, seed, claim_files)
+    measurements: list[Measurement] = []
+    predicted: list[float] = []
+    for r, outcome in enumerate(outcomes):
+        if outcome.failure is not None:
+            reason = f"repetition {r} {outcome.failure}; re-run with: {rerun}"
             return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
-        except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
-            where = user_line(exc, claim_files)
-            if where is None:
-                raise
-            raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
-        missing = set(claim.binds) - set(m.bindings)
-        if missing:
-            raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
-        p = claim.predict(params, m.bindings)
-        if not all(math.isfinite(x) for x in (m.value, m.error, p)):
-            reason = (f"repetition {r} produced a non-finite value (measured {m.value}, predicted {p}): "
-                      f"diverged or NaN; re-run with: {rerun}")
-            return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
-        measurements.append(m)
-        predicted.append(p)
-    progress.repetition(reps, reps)
+        measurements.append(outcome.measurement)
+        predicted.append(outcome.predicted)
 
     values = np.array([float(m.value) for m in measurements])
     errors = np.array([m.error for m in measurements])

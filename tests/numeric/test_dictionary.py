@@ -41,7 +41,7 @@ def test_near_init_is_delta_near():
     A = d.incoherent_dictionary(32, 48, 10, rng)
     W = d.near_init(A, 0.2, rng)
     assert np.allclose(np.linalg.norm(W.T - A, axis=0), 0.2)
-    assert d.is_near(W.T, A, 0.2 + 1e-12) and not d.is_near(W.T, A, 0.1)
+    assert d.is_near(W.T, A, 0.2) and not d.is_near(W.T, A, 0.1)
 
 
 @pytest.mark.parametrize("call, rule", [

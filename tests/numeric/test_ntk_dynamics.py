@@ -23,7 +23,7 @@ def test_matrix_free_lambda_min_agrees_with_a_dense_eigensolve(joint, n, d, m):
     exact = np.linalg.eigvalsh(_dense(op))[0]
     value, residual = ntk.empirical_lambda_min(W, A, X, joint, rng)
     assert abs(value - exact) <= max(residual, 1e-10) + 1e-9 * exact
-    assert residual < 1e-6
+    assert residual < 1e-3 * exact  # solved to RTOL of its scale: the value is good to 0.1% or better
 
 
 def test_joint_gram_is_the_jacobian_gram_of_both_layers():
@@ -63,14 +63,36 @@ def test_tied_gram_is_the_jacobian_gram_of_the_tied_output():
     np.testing.assert_allclose(_dense(ntk.tied_gram(W, X)), J @ J.T, atol=1e-8)
 
 
-def test_kronecker_part_is_the_block_diagonal_average():
+def test_kronecker_sum_factors_against_their_definitions():
+    """Oracle: P = mean over neurons of D_r X X^T D_r, Q = A A^T / m, F = Phi Phi^T / m, by loops."""
     rng = np.random.default_rng(7)
     n, d, m = 5, 3, 40
     X = data.unit_rows(n, d, rng)
     W, A = autoencoder.init_weights(m, d, rng)
+    D = [np.diag((X @ w >= 0).astype(float)) for w in W]
+    P_loop = sum(Dr @ X @ X.T @ Dr for Dr in D) / m
+    Phi = np.maximum(X @ W.T, 0)
     for joint in (False, True):
-        H = _dense(ntk.joint_gram(W, A, X) if joint else ntk.encoder_gram(W, A, X)).reshape(n, d, n, d)
-        np.testing.assert_allclose(ntk.kronecker_part(W, A, X, joint), np.einsum("ijkj->ik", H) / d, atol=1e-12)
+        P, Q, F = ntk.kronecker_sum(W, A, X, joint)
+        np.testing.assert_allclose(P, P_loop, atol=1e-12)
+        np.testing.assert_allclose(Q, sum(np.outer(a, a) for a in A.T) / m, atol=1e-12)
+        np.testing.assert_allclose(F, Phi @ Phi.T / m if joint else 0, atol=1e-12)
+
+
+@pytest.mark.parametrize("joint", [False, True])
+def test_kronecker_sum_inverse_inverts_and_preconditions_the_ntk(joint):
+    """The operator is the inverse of the dense P kron Q + F kron I_d; at m / d = 250 it brings the
+    NTK's spectrum within [1/2, 2] (the solver's iteration count rests on that)."""
+    rng = np.random.default_rng(11)
+    n, d, m = 12, 8, 2000
+    X = data.unit_rows(n, d, rng)
+    W, A = autoencoder.init_weights(m, d, rng)
+    P, Q, F = ntk.kronecker_sum(W, A, X, joint)
+    T = _dense(ntk.kronecker_sum_inverse(P, Q, F))
+    np.testing.assert_allclose(T @ (np.kron(P, Q) + np.kron(F, np.eye(d))), np.eye(n * d), atol=1e-8)
+    H = _dense(ntk.joint_gram(W, A, X) if joint else ntk.encoder_gram(W, A, X))
+    spectrum = np.linalg.eigvals(T @ H).real
+    assert 0.5 < spectrum.min() and spectrum.max() < 2, (spectrum.min(), spectrum.max())
 
 
 def test_kernel_predictor_interpolates_the_training_data_and_is_linear_in_the_targets():

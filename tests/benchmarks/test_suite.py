@@ -1,0 +1,21 @@
+"""The benchmark suite runs end to end (`python -m benchmarks --quick`) and writes its JSON; no
+timing is asserted (speed is shown by the suite's own ratios, not by a unit test)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_quick_suite_writes_json_and_the_monte_carlo_reaches_its_accuracy(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "population", "derivation",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text())
+    assert "Monte Carlo at equal accuracy" in done.stdout
+    for row in results["population"]:  # the 1/sqrt(p) law picked the sample count: it must deliver
+        assert row["achieved"] < 2 * row["accuracy"], row
+    assert all(r["error"] is None and r["cold_s"] > r["cached_s"] for r in results["derivation"])
