@@ -3,15 +3,20 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from verify.cli import main
 from verify.registry import load_file
 
-WRONG = str(Path(__file__).parents[1] / "wrong_claims_paper1.py")
+# The population-level claims, and the finite-sample recovery claims (verify/sparse_coding_gd.py).
+FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py")
 
 
-def test_every_paper1_wrong_variant_fails_with_a_counterexample(capsys):
-    wrong = load_file(WRONG)
-    status = main(["check", *(c.id for c in wrong), "--claims", WRONG, "--json"])
+@pytest.mark.parametrize("name", FILES)
+def test_every_paper1_wrong_variant_fails_with_a_counterexample(name, capsys):
+    path = str(Path(__file__).parents[1] / name)
+    wrong = load_file(path)
+    status = main(["check", *(c.id for c in wrong), "--claims", path, "--json"])
     results = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     assert status == 1
     assert {r["id"]: r["verdict"] for r in results} == {c.id: "fail" for c in wrong}
