@@ -131,8 +131,9 @@ def kronecker_sum(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool):
 
     The encoder NTK is sum_r (D_r X X^T D_r) kron a_r a_r^T / m (D_r the pattern of neuron r); with
     patterns and decoder columns independent at initialisation, it is close to the product of the
-    two means, P kron Q with P = [(X X^T) o (S S^T)] / m, the mean of D_r X X^T D_r, and Q = A A^T / m, which
-    carries the decoder's Wishart spread (the bulk of the NTK's spread at m / d of a few hundred).
+    two means, P kron Q: P = [(X X^T) o (S S^T)] / m, the mean of D_r X X^T D_r, and Q = A A^T / m,
+    which carries the decoder's Wishart spread (the bulk of the NTK's spread at m / d of a few
+    hundred).
     Joint training adds the decoder Gram F = Phi Phi^T / m, which is Kronecker exactly (F = 0 weak).
     """
     m = W.shape[0]
