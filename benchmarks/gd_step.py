@@ -40,9 +40,9 @@ def numpy_step(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, eta:
 
     def step() -> None:
         s = evaluate(regime, W, A if regime is not Regime.TIED else None, X, scratch)
-        W.__isub__(eta * s.grad_W)
+        np.subtract(W, eta * s.grad_W, out=W)
         if s.grad_A is not None:
-            A.__isub__(eta * s.grad_A)
+            np.subtract(A, eta * s.grad_A, out=A)
 
     return step
 

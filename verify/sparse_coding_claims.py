@@ -14,8 +14,8 @@ import sympy as sp
 
 from numeric import dictionary, tied_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
-from verify.sparse_coding import (contraction_factor, draw, inclusion, k, leading_term, m, population,
-                                  sample_gradient, stability_limit, zeta_q)
+from verify.sparse_coding import (contraction_factor, draw, inclusion, inclusion_values, k, leading_term, m,
+                                  population, sample_gradient, stability_limit, zeta_q)
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §5"
 # A ratio of gradients must be told from 1 +- 5%: a wrong constant of the note moves it by more.
@@ -148,7 +148,7 @@ def measure_self_normalisation(params, rng) -> Measurement:
     A_star = draw(params, rng)
     W0 = dictionary.near_init(A_star, params["delta"], rng)
     W0 /= np.linalg.norm(W0, axis=1, keepdims=True)
-    q1 = params["k"] / params["m"]
+    q1 = inclusion_values(params["k"], params["m"]).q1
     paths = [tied_gd.run_gd(start, population(A_star, params["k"]), 0.25 / q1, params["steps"])
              for start in (W0, params["scale"] * W0)]
     tail = sum(np.linalg.norm(p[-1] - p[-2]) for p in paths) * 4  # factor <= 0.8: tail <= 4 x last step

@@ -20,7 +20,7 @@ from verify import tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.measure import gamma
-from verify.sparse_coding import inclusion, k, leading_gradient, leading_term, m, population
+from verify.sparse_coding import inclusion, inclusion_values, k, leading_gradient, leading_term, m, population
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §§3, 5 (correlation constants)"
 d, q = sp.Symbol("d", positive=True), tied.q
@@ -70,7 +70,7 @@ def measure_population(params, rng) -> Measurement:
     A_star = dictionary.incoherent_dictionary(params["n"], params["m"], params["mu"], rng)
     W = dictionary.near_init(A_star, params["delta"], rng)
     W /= np.linalg.norm(W, axis=1, keepdims=True)
-    q_ = params["k"] / params["m"]
+    q_ = inclusion_values(params["k"], params["m"]).q1
     g = population(A_star, params["k"])(W)
     e = (g - q_ * leading_term(W, A_star)) / q_
     Delta = W - A_star.T
