@@ -7,7 +7,7 @@ import numpy as np
 
 from benchmarks.timing import interleaved, once
 from numeric import dictionary, tied_gd
-from verify.sparse_coding import inclusion_values
+from verify.tied.sparse_coding import inclusion_values
 
 SIZE = (128, 128, 4)  # n, m, k
 DELTA = 0.1

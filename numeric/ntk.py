@@ -14,7 +14,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from numeric.autoencoder import relu
 from numeric.spectra import lambda_min
-from verify import ntk as theory
+from verify.ntk import theory
 from verify.bridge import compile_expr
 
 

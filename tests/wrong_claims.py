@@ -14,9 +14,9 @@ from numeric import ntk as kernels
 from verify import ntk
 from verify.ntk import d, lambda_0, m, mu_0, n, s_a, s_w, t
 from verify.registry import find
-from verify.ntk_init import measure_tied_limit
-from verify.ntk_kernels import measure_decoder_kronecker
-from verify.ntk_train import eta_scale, lambda_max
+from verify.ntk.initialisation import measure_tied_limit
+from verify.ntk.kernel import measure_decoder_kronecker
+from verify.ntk.train import eta_scale, lambda_max
 
 
 def variant(claim_id: str, name: str, **changes):

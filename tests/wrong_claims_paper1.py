@@ -8,11 +8,12 @@ import dataclasses
 
 import sympy as sp
 
-from verify import nonneg, sparse_coding_correlation, tied, tied_claims
+from verify import tied
+from verify.tied import claims as tied_claims, nonneg, sparse_coding_correlation
 from verify.claim import Setting
-from verify.mixture import zeta_pi
+from verify.tied.mixture import zeta_pi
 from verify.registry import find
-from verify.sparse_coding import k, m, zeta_q
+from verify.tied.sparse_coding import k, m, zeta_q
 
 
 def variant(claim_id: str, name: str, **changes):

@@ -13,8 +13,8 @@ import sympy as sp
 from numeric import tied_gd
 from verify.claim import Measurement
 from verify.registry import find
-from verify.sparse_coding import zeta_q
-from verify.sparse_coding_gd import p, recovery
+from verify.tied.sparse_coding import zeta_q
+from verify.tied.sparse_coding_gd import p, recovery
 
 
 def variant(claim_id: str, name: str, **changes):

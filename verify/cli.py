@@ -133,15 +133,23 @@ def _list(args) -> int:
 
 def _derive(args) -> int:
     available = {name: mod for name, mod in models().items() if hasattr(mod, "derivations")}
-    if args.model is not None and args.model not in available:
-        raise ParameterError(f"MODEL must be one of {', '.join(available)}; got {args.model!r}")
-    for name, module in available.items():
-        if args.model in (None, name):
-            print(f"# {name}")
-            for label, expr in module.derivations().items():
-                shown = sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)
-                print(f"{label}:\n{_indent(shown)}\n")
+    chosen = [name for name in available if args.model is None or _names_model(args.model, name)]
+    if not chosen:
+        families = sorted({name.split(".")[0] for name in available})
+        raise ParameterError(f"MODEL must be a family ({', '.join(families)}) or a model "
+                             f"({', '.join(available)}); got {args.model!r}")
+    for name in chosen:
+        module = available[name]
+        print(f"# {name}")
+        for label, expr in module.derivations().items():
+            shown = sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)
+            print(f"{label}:\n{_indent(shown)}\n")
     return 0
+
+
+def _names_model(word: str, name: str) -> bool:
+    """`word` names the model `name` (e.g. tied.nonneg) as itself, its family (tied) or its file (nonneg)."""
+    return word == name or name.startswith(word + ".") or name.endswith("." + word)
 
 
 def _indent(text: str) -> str:

@@ -23,16 +23,18 @@ class UnknownClaim(LookupError):
 
 @functools.cache
 def models() -> dict[str, ModuleType]:
-    """Model files of `verify/` by name: the modules that define CLAIMS or derivations()."""
+    """Model files of the family sub-packages of `verify/` (`ntk`, `tied`) by dotted name below
+    `verify`, e.g. `ntk.kernel`: the modules that define CLAIMS or derivations()."""
     import verify
 
     found = {}
-    for info in pkgutil.iter_modules(verify.__path__):
-        if info.name.startswith("_"):
+    for info in pkgutil.walk_packages(verify.__path__, "verify."):
+        name = info.name.removeprefix("verify.")
+        if info.ispkg or "." not in name or any(part.startswith("_") for part in name.split(".")):
             continue
-        module = importlib.import_module(f"verify.{info.name}")
+        module = importlib.import_module(info.name)
         if hasattr(module, "CLAIMS") or hasattr(module, "derivations"):
-            found[info.name] = module
+            found[name] = module
     return found
 
 

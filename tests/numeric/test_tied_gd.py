@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from numeric import dictionary, matching, tied_gd
-from verify import sparse_coding
+from verify.tied import sparse_coding
 from verify.claim import ParameterError
 
 

@@ -26,7 +26,7 @@ from verify.cli import main
     (["check", "ntk.init.loss", "--seeds", "1"], "seeds must be an integer >= 2"),
     (["check", "ntk.init.loss", "--profile", "huge"], "invalid choice: 'huge'"),
     (["check", "ntk.init.loss", "--claims", "/nonexistent/claims.py"], "no such file"),
-    (["derive", "nomodel"], "MODEL must be one of"),
+    (["derive", "nomodel"], "MODEL must be a family"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_gets_one_line_and_status_2(argv, names, capsys):

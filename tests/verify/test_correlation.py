@@ -4,9 +4,9 @@ here: the note's identities on random unit vectors, Young's inequality, the expa
 import numpy as np
 import pytest
 
-from verify import sparse_coding_correlation as corr
+from verify.tied import sparse_coding_correlation as corr
 from verify.bridge import compile_expr
-from verify.tied_claims import step_lemma
+from verify.tied.claims import step_lemma
 
 
 def _random_unit_pair(rng, n, t):

@@ -6,7 +6,8 @@ import pytest
 import sympy as sp
 
 from numeric import dictionary
-from verify import mixture, nonneg, nonneg_claims, tied
+from verify import tied
+from verify.tied import mixture, nonneg, nonneg_claims
 from verify.bridge import compile_expr
 from verify.claim import Profile
 from verify.registry import find

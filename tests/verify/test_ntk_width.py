@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verify import ntk_width as w
+from verify.ntk import width as w
 from verify.ntk import d, lambda_0, m, mu_0, n
 
 RNG = np.random.default_rng(0)

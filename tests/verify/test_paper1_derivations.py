@@ -9,8 +9,9 @@ import pytest
 import sympy as sp
 
 from numeric import dictionary, tied_gd
-from verify import mixture, sparse_coding, tied
-from verify.tied_claims import _derived
+from verify import tied
+from verify.tied import mixture, sparse_coding
+from verify.tied.claims import _derived
 
 EPS = np.finfo(float).eps
 

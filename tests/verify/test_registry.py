@@ -70,6 +70,6 @@ def test_more_seeds_extend_the_same_repetitions():
 
 
 def test_models_expose_their_derivations():
-    derived = models()["ntk"].derivations()
+    derived = models()["ntk.theory"].derivations()
     assert derived["dK_1/dt - kappa_0"] == 0
     assert np.isclose(float(derived["mu_0, orthonormal data"]), 0.5 - 1 / (2 * np.pi))

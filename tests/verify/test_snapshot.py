@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from verify import ntk, snapshot
+from verify import snapshot
+from verify.ntk import theory as ntk
 from verify.cli import main
 from verify.ntk import d, n, s_a, s_w, t
 from verify.registry import models
@@ -27,18 +28,18 @@ def test_every_derivation_and_prediction_matches_its_golden_copy():
     assert not _failures(differences), _failures(differences) + "\n(intended? run `aeverify snapshot --update`)"
     keys = {(x.group, x.key) for x in differences}
     assert {(name, "") for name in models()}.isdisjoint(keys), "every model has a golden copy"
-    assert ("ntk", "derivations/kappa_0(t)") in keys and ("ntk_init", "claims/ntk.init.loss") in keys
+    assert ("ntk.theory", "derivations/kappa_0(t)") in keys and ("ntk.initialisation", "claims/ntk.init.loss") in keys
 
 
 def test_dropping_a_factor_fails_with_both_forms_and_where_they_differ(monkeypatch, capsys):
     original = ntk.relu_moment
     monkeypatch.setattr(ntk, "relu_moment", lambda power: original(power) / 2)  # E[u relu(u)] lost its 2
-    changed = {x.key: x for x in snapshot.check() if x.group == "ntk" and not x.change.ok}
+    changed = {x.key: x for x in snapshot.check() if x.group == "ntk.theory" and not x.change.ok}
     assert set(changed) == {LOSS, "derivations/tied init limit: E[w relu(w.x)] / x"}
     text = str(changed[LOSS])
-    assert text.startswith(f"CHANGED      ntk: {LOSS}")
+    assert text.startswith(f"CHANGED      ntk.theory: {LOSS}")
     assert "golden: d*n*s_a**2*s_w**2/4 + n/2" in text and "now:    d*n*s_a**2*s_w**2/8 + n/2" in text
-    golden = json.loads((snapshot.DEFAULT_DIR / "ntk.json").read_text())["expressions"][LOSS]
+    golden = json.loads((snapshot.DEFAULT_DIR / "ntk.theory.json").read_text())["expressions"][LOSS]
     for point in golden["fingerprints"]:  # each golden point, with both values, recomputed here
         at = {name: sp.Rational(value) for name, value in point["at"].items()}
         before = float(at["n"] / 2 + at["n"] * at["d"] * at["s_a"] ** 2 * at["s_w"] ** 2 / 4)
@@ -71,7 +72,7 @@ def test_what_sympy_cannot_prove_is_decided_by_the_fingerprints():
 
 def test_rewriting_a_derivation_in_an_equivalent_form_passes(monkeypatch):
     monkeypatch.setattr(ntk, "kappa_0", lambda: sp.Rational(1, 4) + sp.asin(t) / (2 * sp.pi))
-    differences = [x for x in snapshot.check() if x.group == "ntk"]
+    differences = [x for x in snapshot.check() if x.group == "ntk.theory"]
     assert not _failures(differences)
     assert {x.key for x in differences if x.change is not Change.SAME} >= {"derivations/kappa_0(t)"}
 

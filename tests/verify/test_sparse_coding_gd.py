@@ -8,7 +8,7 @@ import pytest
 
 from numeric import dictionary, tied_gd
 from reports.verdict import Verdict
-from verify import sparse_coding, sparse_coding_gd
+from verify.tied import sparse_coding, sparse_coding_gd
 from verify.claim import Profile
 from verify.registry import find
 from verify.run import run_claim

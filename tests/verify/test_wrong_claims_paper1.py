@@ -8,7 +8,7 @@ import pytest
 from verify.cli import main
 from verify.registry import load_file
 
-# The population-level claims, and the finite-sample recovery claims (verify/sparse_coding_gd.py).
+# The population-level claims, and the finite-sample recovery claims (verify/tied/sparse_coding_gd.py).
 FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py")
 
 

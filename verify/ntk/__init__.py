@@ -1,0 +1,11 @@
+"""Paper 2: the NTK of two-layer autoencoders (Nguyen, Wong, Hegde, IEEE T-IT 2021).
+
+`theory` holds the SymPy derivations (re-exported here: `from verify.ntk import t, lambda_0`) and
+`width` the derived width requirements; each other module holds the claims named by its file:
+`kernel` (ntk.kernel.*), `spectrum` (ntk.spectrum.*, ntk.orthonormal.*), `initialisation`
+(ntk.init.*, ntk.tied.init_limit), `train` (rates and lambda_min along GD), `lazy` (movement,
+flips), `limit` (the kernel-regression limit), `tied` (weight-tied degeneracy), `width_observed`.
+"""
+
+from verify.ntk.theory import *  # noqa: F401,F403
+from verify.ntk.theory import __all__  # noqa: F401

@@ -1,0 +1,188 @@
+"""Claims on the NTK kernels of two-layer ReLU autoencoders: closed forms, Kronecker structure, limits.
+
+Science note paper 2, section 3. The closed forms restate Cho & Saul 2009 and Du et al. 2019; the
+autoencoder statements (Kronecker structure, concentration at order m^-1/2) are reconstructed.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from numeric import autoencoder, data, ntk as kernels
+from numeric.fit import geometric_grid
+from numeric.spectra import spectral_norm
+from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.measure import gamma, scaling
+from verify.ntk.theory import d, decoder_kernel, encoder_kernel, kappa_0, m, t
+
+SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)"
+# The t grid of the Monte Carlo figures: the closed forms are drawn over all of [-1, 1].
+T_GRID = np.linspace(-1.0, 1.0, 21)
+# Kernel values lie in [0, 1/2]: a pass must tell them apart to two decimals.
+KERNEL_RESOLUTION = sp.Rational(1, 100)
+# A fitted exponent must be told apart from its neighbours m^-1/4 and m^-3/4.
+EXPONENT_RESOLUTION = sp.Rational(1, 8)
+
+# Monte Carlo draws of w are processed in chunks of this many, bounding memory at full profile.
+CHUNK = 100_000
+
+
+def step_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """1{u >= 0} 1{v >= 0}: the integrand of kappa_0."""
+    return (u >= 0) * (v >= 0)
+
+
+def relu_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """relu(u) relu(v): the integrand of K_1."""
+    return np.maximum(u, 0) * np.maximum(v, 0)
+
+
+def encoder_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """<x, y> 1{u >= 0} 1{v >= 0}: the integrand of H_inf."""
+    return t * step_product(u, v, t)
+
+
+def measure_kernel(params, rng, integrand, name: str) -> Measurement:
+    """Monte Carlo over w ~ N(0, I_d) of E integrand(w.x, w.y, t) at cosine t, and along T_GRID."""
+    cosines = np.append(T_GRID, params["t"])
+    x, Y = data.rows_at_cosines(cosines, params["d"], rng)
+    total = np.zeros(cosines.size)
+    for start in range(0, params["samples"], CHUNK):
+        w = rng.standard_normal((min(CHUNK, params["samples"] - start), params["d"]))
+        total += integrand((w @ x)[:, None], w @ Y.T, cosines).sum(axis=0)
+    estimates = total / params["samples"]
+    return Measurement(estimates[-1], sweep=Sweep("t", T_GRID, estimates[:-1], f"{name}(t), Monte Carlo"))
+
+
+def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, expr: sp.Expr, lhs: str) -> Claim:
+    return Claim(
+        id=f"ntk.kernel.{name}",
+        title=title,
+        source=source,
+        status=Status.STATED,
+        kind=Kind.EXACT,
+        predicted=expr,
+        lhs=Tex(lhs),
+        quantity=f"Monte Carlo estimate of {symbol}(t) over w ~ N(0, I_d) at cosine t",
+        measure=functools.partial(measure_kernel, integrand=integrand, name=symbol),
+        params=(
+            Param("t", 0.3, "cosine <x, y> of the two unit inputs", low=-1, high=1),
+            Param("d", 8, "input dimension", low=2),
+            Param("samples", 200_000, "Monte Carlo draws of w per seed", low=100),
+        ),
+        quick=Setting(seeds=5),
+        full=Setting(seeds=20, values={"samples": 1_000_000}),
+        resolution=KERNEL_RESOLUTION,
+    )
+
+
+def encoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
+    """||H(0) - H_inf kron I_d||_2 at one width (matrix-free Lanczos)."""
+    W, A = autoencoder.init_weights(width, X.shape[1], rng)
+    limit = kernels.kron_eye(kernels.encoder_kernel(X), X.shape[1])
+    return spectral_norm(kernels.encoder_gram(W, A, X) - limit, rng)
+
+
+def decoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
+    """||G(0) - K_1 kron I_d||_2 at one width: the (n, n) Kronecker factor carries the spectrum."""
+    W = rng.standard_normal((width, X.shape[1]))
+    return float(np.abs(np.linalg.eigvalsh(kernels.decoder_gram(W, X) - kernels.decoder_kernel(X))).max())
+
+
+def measure_concentration(params, rng, deviation, name: str) -> Measurement:
+    """The fitted exponent in m of deviation(X, m, rng) over the geometric grid of widths."""
+    X = data.unit_rows(params["n"], params["d"], rng)
+    widths = geometric_grid(params["m0"], params["levels"])
+    return scaling("m", widths, [deviation(X, w, rng) for w in widths], name)
+
+
+def measure_decoder_kronecker(params, rng, factor=kernels.decoder_gram) -> Measurement:
+    """Largest deviation, over widths 1..m, of the decoder-Jacobian Gram from factor(W, X) kron I_d.
+
+    The Jacobian comes from central differences of the forward pass in A (exact up to round-off,
+    as u is linear in A); its bound is Higham's gamma over the two sums behind each Gram entry.
+    """
+    n, dim = params["n"], params["d"]
+    X = data.unit_rows(n, dim, rng)
+    worst, error = 0.0, 0.0
+    for width in range(1, params["m"] + 1):
+        W, A = autoencoder.init_weights(width, dim, rng)
+        basis = np.eye(dim * width).reshape(dim * width, dim, width)  # one step per entry of A
+        J = (autoencoder.forward(W, A + basis, X) - autoencoder.forward(W, A - basis, X)) / 2
+        J = J.reshape(dim * width, n * dim)
+        scale = np.abs(factor(W, X)).max() or 1.0  # all of relu(X W^T) may be 0 at tiny widths
+        deviation = np.abs(J.T @ J - np.kron(factor(W, X), np.eye(dim))).max() / scale
+        bound = gamma(dim * width + width + 2) * (np.abs(J).T @ np.abs(J)).max() / scale
+        worst, error = max(worst, deviation), max(error, bound)
+    return Measurement(worst, error=error)
+
+
+_SIZE = (
+    Param("n", 6, "number of samples", low=2),
+    Param("d", 4, "input dimension", low=2),
+    Param("m0", 64, "smallest width of the grid", low=1),
+    Param("levels", 7, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
+)
+
+
+def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation, quick: Setting,
+                         full: Setting) -> Claim:
+    return Claim(
+        id=f"ntk.kernel.{name}",
+        title=title,
+        source=SOURCE,
+        status=Status.RECONSTRUCTED,
+        kind=Kind.LIMIT,
+        predicted=1 / sp.sqrt(m),
+        lhs=Tex(lhs),
+        quantity=f"fitted exponent in m of {plain}",
+        measure=functools.partial(measure_concentration, deviation=deviation, name=plain),
+        params=_SIZE,
+        quick=quick,
+        full=full,
+        size="m",
+        resolution=EXPONENT_RESOLUTION,
+    )
+
+
+
+CLAIMS = (
+    _kernel_claim("degree0_closed_form", "kappa_0", step_product, "kappa_0: degree-0 arc-cosine kernel",
+                  "Cho & Saul 2009, arc-cosine kernel J_0", kappa_0(),
+                  r"\mathbb{E}_w\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
+    _kernel_claim("degree1_closed_form", "K_1", relu_product, "K_1: degree-1 arc-cosine kernel (decoder NTK)",
+                  "Cho & Saul 2009, arc-cosine kernel J_1", decoder_kernel(),
+                  r"\mathbb{E}_w\, \sigma(w^\top x)\, \sigma(w^\top y)"),
+    _kernel_claim("encoder_closed_form", "H_inf", encoder_product, "H_inf: encoder NTK Gram (weakly-trained)",
+                  "Du et al. 2019, Gram matrix H_inf", encoder_kernel(),
+                  r"\mathbb{E}_w\, x^\top y\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
+    _concentration_claim("encoder_kronecker", "The encoder NTK at init tends to H_inf kron I_d at order m^-1/2",
+                         r"\|H(0) - H^\infty \otimes I_d\|_2", "||H(0) - H_inf kron I_d||_2", encoder_deviation,
+                         quick=Setting(seeds=12, values={"levels": 8}),
+                         full=Setting(seeds=40, values={"levels": 10})),
+    _concentration_claim("decoder_concentration", "The decoder Gram at init tends to K_1 kron I_d at order m^-1/2",
+                         r"\|G(0) - K_1 \otimes I_d\|_2", "||G(0) - K_1 kron I_d||_2", decoder_deviation,
+                         quick=Setting(seeds=12, values={"levels": 9}),
+                         full=Setting(seeds=40, values={"levels": 12})),
+    Claim(
+        id="ntk.kernel.decoder_kronecker",
+        title="The decoder Gram is exactly (Phi^T Phi / m) kron I_d at every width",
+        source=SOURCE,
+        status=Status.RECONSTRUCTED,
+        kind=Kind.EXACT,
+        predicted=sp.Integer(0),
+        lhs=Tex(r"\max_{m' \leq m} \left|G(W) - \tfrac{1}{m'} \Phi^\top \Phi \otimes I_d\right|"),
+        quantity="max over widths 1..m of max |J_A J_A^T - (Phi Phi^T/m) kron I_d| / max |Phi Phi^T/m|",
+        measure=measure_decoder_kronecker,
+        params=(
+            Param("n", 5, "number of samples", low=1),
+            Param("d", 3, "input dimension", low=2),
+            Param("m", 12, "largest width checked (every width 1..m is)", low=1),
+        ),
+        quick=Setting(seeds=3),
+        full=Setting(seeds=10, values={"m": 40}),
+    ),
+)
