@@ -45,6 +45,7 @@ class Repetition:
     value: float
     predicted: float
     error: float
+    outside: bool = False  # its instance broke the claim's `given`: left out of the verdict
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Result:
     title: str
     source: str
     status: str  # "stated" | "reconstructed"
-    kind: str  # "exact" | "upper" | "lower" | "rate" | "limit"
+    kind: str  # "exact" | "upper" | "lower" | "whp" | "rate" | "limit"
     verdict: Verdict
     reason: str
     predicted: float | None  # the value compared (mean over repetitions if it depends on the data)
@@ -67,6 +68,7 @@ class Result:
     seed: int  # the root of the seed tree
     elapsed_s: float
     repetitions: tuple[Repetition, ...] = ()
+    given: tuple[str, ...] = ()  # LaTeX of the hypotheses on each repetition's instance
     resolution: float | None = None
     seeds_to_decide: int | None = None
     counterexample: dict[str, Any] | None = None
@@ -91,13 +93,14 @@ class Result:
                 "estimate": m.estimate, "ci_low": m.ci_low, "ci_high": m.ci_high},
             "params": dict(self.params),
             "hypotheses": list(self.hypotheses),
+            "given": list(self.given),
             "seeds": self.seeds,
             "seed": self.seed,
             "resolution": self.resolution,
             "seeds_to_decide": self.seeds_to_decide,
             "counterexample": self.counterexample,
             "repetitions": [
-                {"value": r.value, "predicted": r.predicted, "error": r.error}
+                {"value": r.value, "predicted": r.predicted, "error": r.error, "outside": r.outside}
                 for r in self.repetitions
             ],
             "table": self._table(),

@@ -12,6 +12,12 @@ mean has a Student-t interval over the repetitions, widened by the largest e_r:
 - inconclusive: between the two, with the number of seeds that would decide it.
 One-sided claims (upper, lower) assert that the bound holds in *every* repetition: a single
 repetition beyond the bound by more than its numerical error is a fail, and is the counterexample.
+Deterministic claims (identities: zero discrepancy on every instance, up to numerical error) are
+judged the same way, from both sides. A bound that holds with probability at least 1 - delta (WHP)
+may fail in some repetitions: its violations are a binomial count, and it fails only when that
+count is confidently above delta (an exact one-sided binomial test at 1 - FAIL_LEVEL), passes when
+the count is plausible at 1 - PASS_LEVEL, and states the violation rate it could have missed (the
+one-sided Clopper-Pearson bound).
 The tolerances are therefore the sampling error and the numerical error, never a chosen atol.
 """
 
@@ -22,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 # 99% is the interval the report prints; a fail must clear the stricter 99.9% interval, so that a
 # true claim comes out `fail` in about one check in a thousand, and `inconclusive` in about one in 100.
@@ -66,7 +72,7 @@ def half_width(discrepancies: np.ndarray, errors: np.ndarray, level: float) -> f
     """Half-width of the two-sided `level` interval of mean(discrepancies), plus the numerical error."""
     reps = discrepancies.size
     se = float(np.std(discrepancies, ddof=1)) / math.sqrt(reps)
-    return float(stats.t.ppf(0.5 + level / 2, reps - 1)) * se + float(np.max(errors))
+    return float(special.stdtrit(reps - 1, 0.5 + level / 2)) * se + float(np.max(errors))
 
 
 def judge(
@@ -75,14 +81,63 @@ def judge(
     predicted: np.ndarray,
     errors: np.ndarray,
     resolution: float | None = None,
+    deterministic: bool = False,
+    delta: float | None = None,
 ) -> Judgement:
-    """Judge repetitions `values` (R >= 2) against `predicted`, both of shape (R,)."""
+    """Judge repetitions `values` (R >= 2) against `predicted`, both of shape (R,): two-sided or a
+    bound (`side`), per repetition when `deterministic`, as a binomial count when `delta` is given."""
     values, predicted, errors = (np.asarray(a, dtype=float) for a in (values, predicted, errors))
     if values.size < 2:
         raise ValueError("seeds must be >= 2: an interval needs two independent repetitions")
+    if delta is not None:
+        return _with_probability(side, values, predicted, errors, delta)
+    if deterministic:
+        return _deterministic(values, predicted, errors)
     if side is Side.TWO_SIDED:
         return _two_sided(values, predicted, errors, resolution)
     return _one_sided(side, values, predicted, errors)
+
+
+def _deterministic(v, p, e) -> Judgement:
+    """Every repetition must agree with its prediction within its own numerical error."""
+    excess = np.abs(v - p) - e
+    worst = int(np.argmax(excess))
+    interval = Interval(float(v[worst]), float(v[worst] - e[worst]), float(v[worst] + e[worst]))
+    if excess[worst] > 0:
+        reason = (f"deterministic: repetition {worst} differs from its prediction {p[worst]:.6g} by "
+                  f"{abs(v[worst] - p[worst]):.4g}, beyond its numerical error {e[worst]:.2g}")
+        return Judgement(Verdict.FAIL, interval, float(p[worst]), reason, worst)
+    reason = (f"deterministic: all {v.size} repetitions agree with their predictions within their numerical "
+              f"error (largest difference {float(np.max(np.abs(v - p))):.3g}, error bound {float(e.max()):.2g})")
+    return Judgement(Verdict.PASS, interval, float(p[worst]), reason, worst)
+
+
+def violation_rate_bound(violations: int, reps: int, level: float = PASS_LEVEL) -> float:
+    """The one-sided Clopper-Pearson upper `level` bound on a rate seen `violations` times in `reps`."""
+    return 1.0 if violations >= reps else float(special.betaincinv(violations + 1, reps - violations, level))
+
+
+def _with_probability(side, v, p, e, delta: float) -> Judgement:
+    """A bound allowed to fail with probability delta: an exact binomial test on the violations."""
+    excess = (v - p) if side is Side.UPPER else (p - v)
+    violated = excess > e
+    k, reps = int(violated.sum()), v.size
+    worst = int(np.argmax(excess))
+    p_value = 1.0 if k == 0 else float(special.bdtrc(k - 1, reps, delta))  # P(X >= k), X ~ Bin(reps, delta)
+    high = violation_rate_bound(k, reps)
+    low = 0.0 if k == 0 else float(special.betaincinv(k, reps - k + 1, 1 - PASS_LEVEL))
+    interval = Interval(k / reps, low, high)
+    seen = f"the bound failed in {k} of {reps} repetitions (rate {k / reps:.3g}, {PASS_LEVEL:.0%} interval [{low:.3g}, {high:.3g}])"
+    if p_value < 1 - FAIL_LEVEL:
+        reason = f"{seen}: confidently above delta = {delta:.3g} (binomial p = {p_value:.2g})"
+        return Judgement(Verdict.FAIL, interval, delta, reason, worst)
+    if p_value < 1 - PASS_LEVEL:
+        need = _seeds_needed(reps, high - k / reps, abs(k / reps - delta)) if k / reps > delta else None
+        reason = f"{seen}: above delta = {delta:.3g}, but not confidently (binomial p = {p_value:.2g})"
+        return Judgement(Verdict.INCONCLUSIVE, interval, delta, reason, worst, need)
+    reason = (f"{seen}: consistent with delta = {delta:.3g} (binomial p = {p_value:.2g}); the violation "
+              f"rate is at most {high:.3g} ({PASS_LEVEL:.0%} Clopper-Pearson)")
+    return Judgement(Verdict.PASS, interval, delta, reason, worst)
 
 
 def _two_sided(v, p, e, resolution) -> Judgement:

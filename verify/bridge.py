@@ -20,7 +20,7 @@ def _compiled(expr: sp.Expr, names: tuple[str, ...]) -> Callable[..., np.ndarray
     if missing:
         raise ValueError(f"compile_expr: {expr} needs values for {sorted(missing)}")
     args = [by_name.get(name, sp.Symbol(name)) for name in names]
-    fn = sp.lambdify(args, expr, modules="numpy", cse=True)
+    fn = sp.lambdify(args, expr, modules=["scipy", "numpy"], cse=True)  # scipy: erf, gamma, ...
 
     def evaluate(*values: np.ndarray | float) -> np.ndarray:
         arrays = [np.asarray(v, dtype=float) for v in values]

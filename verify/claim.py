@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
-import math
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,14 +18,7 @@ import numpy as np
 import sympy as sp
 
 from reports.verdict import Side
-
-
-class ClaimError(ValueError):
-    """A claim that is malformed as written (raised when it is defined, naming the claim)."""
-
-
-class ParameterError(ValueError):
-    """A parameter value outside its domain; the message names the parameter and the rule."""
+from verify.param import ClaimError, ParameterError, Param, plain  # noqa: F401 (re-exported)
 
 
 class Tex(sp.Symbol):
@@ -36,15 +29,12 @@ class Tex(sp.Symbol):
 
 
 class Kind(enum.Enum):
-    EXACT = "exact"  # measured = predicted within the statistical band
+    EXACT = "exact"  # measured = predicted within the statistical band (or, deterministic, per repetition)
     UPPER = "upper"  # measured never exceeds the predicted bound
     LOWER = "lower"  # measured never falls below the predicted bound
+    WHP = "whp"  # a bound (`bound`: upper or lower) that fails with probability at most `delta`
     RATE = "rate"  # a fitted factor or exponent against the predicted one
     LIMIT = "limit"  # an error vanishing at the predicted order: fitted exponent in `size`
-
-    @property
-    def side(self) -> Side:
-        return {Kind.UPPER: Side.UPPER, Kind.LOWER: Side.LOWER}.get(self, Side.TWO_SIDED)
 
 
 class Status(enum.Enum):
@@ -55,48 +45,6 @@ class Status(enum.Enum):
 class Profile(enum.Enum):
     QUICK = "quick"
     FULL = "full"
-
-
-@dataclass(frozen=True)
-class Param:
-    """A scalar parameter: its default, its type (that of the default) and its domain."""
-
-    name: str
-    default: int | float
-    doc: str
-    low: float | None = None  # inclusive
-    high: float | None = None  # inclusive
-
-    def __post_init__(self) -> None:
-        try:
-            self.coerce(self.default)
-        except ParameterError as exc:
-            raise ClaimError(f"the default of parameter {exc}") from None
-
-    @property
-    def integer(self) -> bool:
-        return isinstance(self.default, int)
-
-    def rule(self) -> str:
-        parts = ["an integer" if self.integer else "a number"]
-        if self.low is not None:
-            parts.append(f">= {self.low:g}")
-        if self.high is not None:
-            parts.append(f"<= {self.high:g}")
-        return " ".join(parts)
-
-    def coerce(self, value: object) -> int | float:
-        """`value` (a number or the text of `--set`) as this parameter's type, inside its domain."""
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = math.nan
-        ok = math.isfinite(number) and (not self.integer or number == int(number))
-        ok = ok and (self.low is None or number >= self.low)
-        ok = ok and (self.high is None or number <= self.high)
-        if not ok:
-            raise ParameterError(f"{self.name} must be {self.rule()} ({self.doc}); got {value!r}")
-        return int(number) if self.integer else number
 
 
 @dataclass(frozen=True)
@@ -141,17 +89,30 @@ class Measurement:
 Measure = Callable[[Mapping[str, float], np.random.Generator], Measurement]
 
 
+Prediction = sp.Expr | Callable[..., sp.Expr]
+
+
 @dataclass(frozen=True)
 class Claim:
     """One statement of a paper (or of a user), checkable by a program.
 
-    `predicted` is the derived SymPy expression; for a LIMIT claim it is the rate (e.g.
-    `1/sqrt(m)`) and the compared value is its exponent in `size`. `holds_when` are SymPy
-    relations over the parameters, enforced before anything runs. `binds` names the symbols of
-    `predicted` that each measurement supplies from its random instance. `resolution` (an expression
-    in the parameters) is the smallest discrepancy a pass must be able to see: a check whose interval
-    is wider comes out inconclusive. `lhs` is the measured side as the report prints it: the
-    statement is then `lhs = predicted` (<=, >= for bounds, `= O(predicted)` for limits).
+    `predicted` is the derived SymPy expression, or a function returning it: called with the
+    values of the categorical parameters it names (`lambda activation: decoder_kernel(activation)`)
+    when the prediction depends on a choice, and with none to derive it lazily, on first use. For a
+    LIMIT claim it is the rate (e.g. `1/sqrt(m)`) and the compared value is its exponent in `size`.
+    `holds_when` are SymPy relations over the parameters, enforced before anything runs; `given`
+    are relations over the parameters and the symbols a measurement binds (the drawn instance's
+    lambda_0, a derived width): checked per repetition, a repetition that breaks them is outside
+    the statement and left out of the verdict. `binds` names the symbols of `predicted` and `given`
+    that each measurement supplies from its random instance. `resolution` (an expression in the
+    parameters) is the smallest discrepancy a pass must be able to see: a check whose interval is
+    wider comes out inconclusive. `deterministic` says that the discrepancy is zero up to each
+    repetition's numerical error on every instance (an identity: derivation against finite
+    differences, a closed form against an exact computation): every repetition is then judged on
+    its own, and one beyond its error is a fail. A WHP claim is a `bound` (Side.UPPER or
+    Side.LOWER) that may fail with probability at most `delta` (an expression in the parameters).
+    `lhs` is the measured side as the report prints it: the statement is then `lhs = predicted`
+    (<=, >= for bounds, `= O(predicted)` for limits).
     Claims that read different numbers off one experiment name the same `stream`: they draw the
     same random data and networks (the seed tree is keyed by the stream, not the id), so a
     memoised measurement runs the experiment once for all of them.
@@ -162,7 +123,7 @@ class Claim:
     source: str
     status: Status
     kind: Kind
-    predicted: sp.Expr
+    predicted: Prediction
     quantity: str
     measure: Measure
     params: tuple[Param, ...]
@@ -174,23 +135,34 @@ class Claim:
     resolution: sp.Expr | float | None = None
     lhs: sp.Basic | None = None
     stream: str | None = None
+    given: tuple[sp.Basic, ...] = ()
+    deterministic: bool = False
+    bound: Side | None = None
+    delta: sp.Expr | float | None = None
 
     @property
     def seed_stream(self) -> str:
         """The name keying this claim's branch of the seed tree: its stream, else its id."""
         return self.stream or self.id
 
+    @property
+    def side(self) -> Side:
+        """What the claim allows: the predicted value itself, or everything below / above a bound."""
+        if self.kind is Kind.WHP:
+            return self.bound
+        return {Kind.UPPER: Side.UPPER, Kind.LOWER: Side.LOWER}.get(self.kind, Side.TWO_SIDED)
+
     def __post_init__(self) -> None:
         names = {p.name for p in self.params}
         if len(names) != len(self.params):
             raise ClaimError(f"{self.id}: two parameters share a name")
-        free = {s.name for s in self.predicted.free_symbols} - {self.size}
-        if not free <= names | set(self.binds):
-            raise ClaimError(f"{self.id}: predicted uses {sorted(free - names - set(self.binds))}, "
-                             "which are neither parameters nor bound by the measurement")
+        numeric = {p.name for p in self.params if not p.categorical}
         for rel in self.holds_when:
-            if not {s.name for s in rel.free_symbols} <= names:
-                raise ClaimError(f"{self.id}: holds_when {rel} uses a symbol that is not a parameter")
+            if not {s.name for s in rel.free_symbols} <= numeric:
+                raise ClaimError(f"{self.id}: holds_when {rel} uses a symbol that is not a parameter (or is a categorical one)")
+        for rel in self.given:
+            if not {s.name for s in rel.free_symbols} <= numeric | set(self.binds):
+                raise ClaimError(f"{self.id}: given {rel} uses a symbol that is neither a parameter nor bound")
         for setting in (self.quick, self.full):
             if setting.seeds < 2:
                 raise ClaimError(f"{self.id}: a profile needs seeds >= 2")
@@ -198,20 +170,38 @@ class Claim:
                 raise ClaimError(f"{self.id}: a profile sets unknown {sorted(set(setting.values) - names)}")
         if (self.kind is Kind.LIMIT) != (self.size is not None):
             raise ClaimError(f"{self.id}: a limit claim, and only a limit claim, names its `size`")
-        if self.kind is Kind.LIMIT:
-            exponent = self.compared
-            constant = self.size not in {s.name for s in exponent.free_symbols}
-            if not constant or not (exponent.is_negative or exponent.free_symbols):
-                raise ClaimError(f"{self.id}: the rate {self.predicted} must be a negative power of {self.size}")
+        if (self.kind is Kind.WHP) != (self.delta is not None) or (self.kind is Kind.WHP) != (self.bound is not None):
+            raise ClaimError(f"{self.id}: a WHP claim, and only a WHP claim, names its `bound` and `delta`")
+        if self.kind is Kind.WHP and self.bound is Side.TWO_SIDED:
+            raise ClaimError(f"{self.id}: the bound of a WHP claim is Side.UPPER or Side.LOWER")
+        if self.deterministic and self.kind is not Kind.EXACT:
+            raise ClaimError(f"{self.id}: only an exact claim is deterministic (bounds are judged per repetition anyway)")
+        object.__setattr__(self, "_derived", {})  # predictions by categorical point, derived once
+        if not callable(self.predicted):
+            self.prediction({})  # a claim with a fixed expression is checked as it is defined
 
-    @functools.cached_property
-    def compared(self) -> sp.Expr:
+    def _categorical(self, params: Mapping[str, object]) -> dict[str, object]:
+        """The categorical values `predicted` asks for, at `params` (defaults where absent)."""
+        wanted = inspect.signature(self.predicted).parameters
+        values = {p.name: p.coerce(params.get(p.name, p.default)) for p in self.params if p.categorical}
+        return {name: values[name] for name in wanted if name in values}
+
+    def prediction(self, params: Mapping[str, object] | None = None) -> sp.Expr:
+        """The predicted expression at `params` (only their categorical values matter; defaults
+        for those absent), derived on first use and checked: its symbols must be parameters or bound."""
+        params = params or {}
+        if not callable(self.predicted):
+            choices = {}
+        else:
+            choices = self._categorical(params)
+        key = tuple(sorted((k, str(v)) for k, v in choices.items()))
+        if key not in self._derived:
+            self._derived[key] = _checked(self, choices)
+        return self._derived[key]
+
+    def compared(self, params: Mapping[str, object] | None = None) -> sp.Expr:
         """The expression whose value the measurement is compared with."""
-        if self.kind is Kind.LIMIT:
-            n = sp.Symbol(self.size, positive=True)
-            rate = substitute(self.predicted, {self.size: n})
-            return sp.simplify(n * sp.diff(sp.log(rate), n))
-        return self.predicted
+        return _compared(self.prediction(params), self.size)
 
     def resolve(self, profile: Profile, overrides: Mapping[str, object] | None = None) -> dict:
         """Parameter values: defaults, then the profile's, then `overrides`; each checked."""
@@ -228,33 +218,76 @@ class Claim:
     def setting(self, profile: Profile) -> Setting:
         return self.quick if profile is Profile.QUICK else self.full
 
-    def violated(self, params: Mapping[str, float]) -> str | None:
+    def violated(self, params: Mapping[str, object]) -> str | None:
         """Which hypotheses of `holds_when` `params` break, with the values involved; None if none."""
-        broken = [rel for rel in self.holds_when if substitute(rel, params) is not sp.true]
-        if not broken:
-            return None
-        names = sorted({s.name for rel in broken for s in rel.free_symbols})
-        values = ", ".join(f"{name}={params[name]}" for name in names)
-        return f"parameters break holds_when {'; '.join(map(sp.sstr, broken))} ({values})"
+        return _broken("holds_when", self.holds_when, params)
 
-    def latex(self) -> str:
-        """The claim as one LaTeX statement."""
+    def outside(self, params: Mapping[str, object], bindings: Mapping[str, float]) -> str | None:
+        """Which hypotheses of `given` a repetition's instance breaks, with its values; None if none."""
+        return _broken("given", self.given, {**params, **bindings})
+
+    def latex(self, params: Mapping[str, object] | None = None) -> str:
+        """The claim as one LaTeX statement (at the categorical values of `params`)."""
+        predicted = self.prediction(params)
         if self.lhs is None:
-            return sp.latex(self.predicted)
+            return sp.latex(predicted)
         if self.kind is Kind.LIMIT:
-            size = next(s for s in self.predicted.free_symbols if s.name == self.size)
-            return sp.latex(sp.Eq(self.lhs, sp.O(self.predicted, (size, sp.oo)), evaluate=False))
-        relation = {Kind.UPPER: sp.Le, Kind.LOWER: sp.Ge}.get(self.kind, sp.Eq)
-        return sp.latex(relation(self.lhs, self.predicted, evaluate=False))
+            size = next(s for s in predicted.free_symbols if s.name == self.size)
+            return sp.latex(sp.Eq(self.lhs, sp.O(predicted, (size, sp.oo)), evaluate=False))
+        relation = {Side.UPPER: sp.Le, Side.LOWER: sp.Ge}.get(self.side, sp.Eq)
+        return sp.latex(relation(self.lhs, predicted, evaluate=False))
 
-    def resolution_at(self, params: Mapping[str, float]) -> float | None:
-        return None if self.resolution is None else float(sp.N(substitute(sp.sympify(self.resolution), params)))
+    def resolution_at(self, params: Mapping[str, object]) -> float | None:
+        return None if self.resolution is None else _number(self.resolution, params)
 
-    def predict(self, params: Mapping[str, float], bindings: Mapping[str, float]) -> float:
+    def delta_at(self, params: Mapping[str, object]) -> float | None:
+        return None if self.delta is None else _number(self.delta, params)
+
+    def predict(self, params: Mapping[str, object], bindings: Mapping[str, float]) -> float:
         """The compared value at a parameter point and for one measured instance, evaluated exactly
         at the given floats (as rationals) and then rounded: no cancellation error, e.g. K_1(-1) = 0."""
-        exact = {k: sp.Rational(v) for k, v in {**params, **bindings}.items()}
-        return float(sp.N(substitute(self.compared, exact), 17))
+        exact = {k: sp.Rational(v) for k, v in {**params, **bindings}.items() if isinstance(v, (int, float))}
+        return float(sp.N(substitute(self.compared(params), exact), 17))
+
+
+def _number(expr: sp.Expr | float, params: Mapping[str, object]) -> float:
+    numeric = {k: v for k, v in params.items() if isinstance(v, (int, float))}
+    return float(sp.N(substitute(sp.sympify(expr), numeric)))
+
+
+def _broken(label: str, relations: tuple[sp.Basic, ...], values: Mapping[str, object]) -> str | None:
+    numeric = {k: v for k, v in values.items() if isinstance(v, (int, float))}
+    broken = [rel for rel in relations if substitute(rel, numeric) is not sp.true]
+    if not broken:
+        return None
+    names = sorted({s.name for rel in broken for s in rel.free_symbols})
+    shown = ", ".join(f"{name}={numeric[name]:.6g}" if name in numeric else name for name in names)
+    return f"parameters break {label} {'; '.join(map(sp.sstr, broken))} ({shown})"
+
+
+def _checked(claim: Claim, choices: Mapping[str, object]) -> sp.Expr:
+    """The prediction at these categorical values, derived, with its symbols checked."""
+    expr = sp.sympify(claim.predicted(**choices) if callable(claim.predicted) else claim.predicted)
+    names = {p.name for p in claim.params if not p.categorical}
+    free = {s.name for s in expr.free_symbols} - {claim.size}
+    if not free <= names | set(claim.binds):
+        raise ClaimError(f"{claim.id}: predicted uses {sorted(free - names - set(claim.binds))}, "
+                         "which are neither parameters nor bound by the measurement")
+    if claim.kind is Kind.LIMIT:
+        exponent = _compared(expr, claim.size)
+        constant = claim.size not in {s.name for s in exponent.free_symbols}
+        if not constant or not (exponent.is_negative or exponent.free_symbols):
+            raise ClaimError(f"{claim.id}: the rate {expr} must be a negative power of {claim.size}")
+    return expr
+
+
+@functools.lru_cache(maxsize=None)
+def _compared(predicted: sp.Expr, size: str | None) -> sp.Expr:
+    if size is None:
+        return predicted
+    n = sp.Symbol(size, positive=True)
+    rate = substitute(predicted, {size: n})
+    return sp.simplify(n * sp.diff(sp.log(rate), n))
 
 
 def substitute(expr: sp.Basic, values: Mapping[str, object]) -> sp.Basic:

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
+from scipy import special
 
 from reports.result import Result
 from reports.verdict import FAIL_LEVEL, Side, Verdict, half_width
-from verify.claim import Claim, Param, ParameterError, Profile
+from verify.claim import Claim, Kind, Param, ParameterError, Profile
 from verify.progress import Progress, Silent
 from verify.run import reproduce, resolve_seeds, run_claim
 from verify.seeds import point_key
@@ -114,14 +115,26 @@ def search_range(param: Param, holds_when: Sequence[sp.Basic] = ()) -> tuple[flo
     return (math.ceil(low), math.floor(high)) if param.integer else (low, high)
 
 
-def margin(result: Result, side: Side) -> float | None:
-    """How far inside what the claim allows `result` stayed (< 0: a fail); None if it did not run."""
+def margin(result: Result, claim: Claim) -> float | None:
+    """How far inside what the claim allows `result` stayed (< 0: a fail); None if it did not run.
+
+    In the claim's quantity for two-sided claims, bounds and identities (a deterministic claim: the
+    least error - |discrepancy| over the repetitions); for a WHP claim in repetitions: how many more
+    violations the binomial test would have allowed before failing."""
     if result.verdict is Verdict.INVALID or len(result.repetitions) < 2:
         return None
-    v, p, e = (np.array([getattr(r, name) for r in result.repetitions]) for name in ("value", "predicted", "error"))
+    inside = [r for r in result.repetitions if not r.outside]
+    v, p, e = (np.array([getattr(r, name) for r in inside]) for name in ("value", "predicted", "error"))
+    side = claim.side
+    if claim.deterministic:
+        return float(np.min(e - np.abs(v - p)))
     if side is Side.TWO_SIDED:
         return half_width(v - p, e, FAIL_LEVEL) - abs(float(np.mean(v - p)))
     excess = v - p if side is Side.UPPER else p - v
+    if claim.kind is Kind.WHP:
+        reps, delta = v.size, claim.delta_at(result.params)
+        allowed = next(k for k in range(reps + 2) if k > reps or special.bdtrc(k - 1, reps, delta) < 1 - FAIL_LEVEL)
+        return float(allowed - 1 - int(np.sum(excess > e)) + 0.5)
     return float(np.min(e - excess))
 
 
@@ -146,7 +159,7 @@ def falsify(
     base = claim.resolve(profile, fixed)
     reps = resolve_seeds(claim, profile, seeds)
     spec = [p for p in claim.params if p.name not in fixed]
-    ranges = {p.name: search_range(p, claim.holds_when) for p in spec}
+    ranges = {p.name: search_range(p, claim.holds_when) for p in spec if not p.categorical}
     search = Search(claim.id, budget_s, reps, tuple(files), fixed, ranges)
     start = time.perf_counter()
     deadline = start + budget_s
@@ -159,9 +172,9 @@ def falsify(
                 raise _Stop
             progress.claim(0, 1, f"{claim.id}: point {search.tried + 1}")
             result = run_claim(claim, {**fixed, **params}, reps, profile, seed, files, progress)
-            point = Point(params, seed, margin(result, claim.kind.side), result)
+            point = Point(params, seed, margin(result, claim), result)
             if point.margin is not None and point.margin < 0:
-                again = claim.kind.side is not Side.TWO_SIDED or run_claim(
+                again = claim.side is not Side.TWO_SIDED or run_claim(
                     claim, {**fixed, **params}, reps, profile, seed + CONFIRM_OFFSET, files).verdict is Verdict.FAIL
                 point = Point(params, seed, point.margin, result, confirmed=again)
             _record(search, key, point)
@@ -189,7 +202,7 @@ def falsify(
         while not search.found:
             cost = max(time.perf_counter() - start, 1e-3) / max(search.tried, 1)  # seconds per point so far
             cap = max(MIN_ROUND, min(MAX_ROUND, int((deadline - time.perf_counter()) / cost / 2)))
-            strategy = st.fixed_dictionaries({p.name: _strategy(st, p, ranges[p.name]) for p in spec})
+            strategy = st.fixed_dictionaries({p.name: _strategy(st, p, ranges.get(p.name)) for p in spec})
             run = _round(hypothesis, cap, draws.getrandbits(64))(
                 hypothesis.given(strategy, st.integers(0, CONFIRM_OFFSET - 1))(probe))
             before = search.tried
@@ -231,7 +244,9 @@ def _round(hypothesis, points: int, seed: int):
     return lambda test: settings(hypothesis.seed(seed)(test))
 
 
-def _strategy(st, param: Param, bounds: tuple[float, float]):
+def _strategy(st, param: Param, bounds: tuple[float, float] | None):
+    if param.categorical:  # every named choice, at its default arguments
+        return st.sampled_from(list(param.choices.named))
     low, high = bounds
     if param.integer:
         return st.integers(int(low), int(high))

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reports.result import Result
-from verify.claim import Claim, ParameterError, Profile
+from verify.claim import Claim, ParameterError, Profile, plain
 from verify.progress import Progress, Silent
 from verify.registry import claims
 from verify.run import Outcome, judged, measure_repetition, resolve_seeds, run_claim
@@ -122,7 +122,10 @@ def perform(task: Task) -> tuple[tuple[Outcome | Raised, float], ...]:
     for claim_id, params in task.points:
         start = time.perf_counter()
         try:
-            outcome = measure_repetition(registry[claim_id], params, task.seed, task.r, task.files)
+            claim = registry[claim_id]  # choices travel as their texts, and are parsed back here
+            spec = {p.name: p for p in claim.params}
+            values = {name: spec[name].coerce(value) for name, value in params.items()}
+            outcome = measure_repetition(claim, values, task.seed, task.r, task.files)
         except Exception as exc:
             outcome = Raised(exc, traceback.format_exc())
         done.append((outcome, time.perf_counter() - start))
@@ -193,7 +196,7 @@ def _tasks(plans: dict, seed: int, files: tuple[str, ...]) -> list[tuple[tuple[i
     for indices in streams.values():
         for r in range(max(plans[i][2] for i in indices)):
             members = tuple(i for i in indices if r < plans[i][2])
-            points = tuple((plans[i][0].id, dict(plans[i][1])) for i in members)
+            points = tuple((plans[i][0].id, {k: plain(v) for k, v in plans[i][1].items()}) for i in members)
             tasks.append((members, Task(r, seed, files, points)))
     return tasks
 

@@ -7,6 +7,7 @@ turns the repetitions, in index order, into the Result in whichever process coll
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import shlex
@@ -22,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 from reports.result import Figure, FigureKind, Repetition, Result
 from reports.verdict import Judgement, Verdict, judge
 from verify.bridge import compile_expr
-from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile
+from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile, plain
 from verify.progress import Progress, Silent
 from verify.registry import user_line
 from verify.seeds import repetition_rng, spawn_key
@@ -79,11 +80,13 @@ def run_claim(
 @dataclass(frozen=True)
 class Outcome:
     """One repetition: its measurement and the prediction for it, or why it is unusable
-    (`failure` completes the sentence "repetition r ...")."""
+    (`failure` completes the sentence "repetition r ..."); `outside` says which hypotheses of
+    `given` its instance broke (it is then left out of the verdict)."""
 
     measurement: Measurement | None
     predicted: float | None
     failure: str | None = None
+    outside: str | None = None
 
 
 def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r: int,
@@ -108,7 +111,7 @@ def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r:
     p = claim.predict(params, m.bindings)
     if not all(math.isfinite(x) for x in (m.value, m.error, p)):
         return Outcome(m, p, f"produced a non-finite value (measured {m.value}, predicted {p}): diverged or NaN")
-    return Outcome(m, p)
+    return Outcome(m, p, outside=claim.outside(params, m.bindings))
 
 
 def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequence[str],
@@ -116,30 +119,38 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
     """The Result of `outcomes` (repetitions 0, 1, ... in order): `invalid` at the first unusable one,
     keeping those before it; otherwise judged. `elapsed_s` counts from `start` (perf_counter)."""
     rerun = reproduce(claim.id, params, reps, seed, claim_files)
-    measurements: list[Measurement] = []
-    predicted: list[float] = []
     for r, outcome in enumerate(outcomes):
         if outcome.failure is not None:
             reason = f"repetition {r} {outcome.failure}; re-run with: {rerun}"
-            return _invalid(claim, params, reps, seed, start, reason, _repetitions(measurements, predicted))
-        measurements.append(outcome.measurement)
-        predicted.append(outcome.predicted)
-
+            return _invalid(claim, params, reps, seed, start, reason, _repetitions(outcomes[:r]))
+    inside = [r for r, outcome in enumerate(outcomes) if outcome.outside is None]
+    left_out = ""
+    if len(inside) < len(outcomes):
+        first = next(o.outside for o in outcomes if o.outside is not None)
+        left_out = (f"{len(outcomes) - len(inside)} of {len(outcomes)} repetitions drew an instance outside "
+                    f"the statement and were left out (e.g. {first.removeprefix('parameters ')})")
+    if len(inside) < 2:
+        return _invalid(claim, params, reps, seed, start, f"{left_out}: fewer than two remain to judge",
+                        _repetitions(outcomes))
+    measurements = [outcomes[r].measurement for r in inside]
+    predicted = [outcomes[r].predicted for r in inside]
     values = np.array([float(m.value) for m in measurements])
     errors = np.array([m.error for m in measurements])
     resolution = claim.resolution_at(params)
-    j = judge(claim.kind.side, values, np.array(predicted), errors, resolution)
+    j = judge(claim.side, values, np.array(predicted), errors, resolution, claim.deterministic,
+              claim.delta_at(params))
+    j = dataclasses.replace(j, worst=inside[j.worst])  # the index among all repetitions
     return Result(
         **_described(claim, params, reps, seed),
         verdict=j.verdict,
-        reason=j.reason,
+        reason=j.reason + (f"; {left_out}" if left_out else ""),
         predicted=j.predicted,
         measured=j.measured,
         elapsed_s=time.perf_counter() - start,
-        repetitions=_repetitions(measurements, predicted),
+        repetitions=_repetitions(outcomes),
         resolution=resolution,
         seeds_to_decide=j.seeds_to_decide,
-        counterexample=_counterexample(claim, params, reps, seed, j, measurements, predicted, rerun),
+        counterexample=_counterexample(claim, params, reps, seed, j, outcomes, rerun),
         figure=_figure(claim, params, measurements, j),
     )
 
@@ -147,14 +158,17 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
 def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
     return dict(
         id=claim.id, title=claim.title, source=claim.source, status=claim.status.value,
-        kind=claim.kind.value, predicted_expr=sp.sstr(claim.predicted),
-        predicted_latex=claim.latex(), quantity=claim.quantity, params=params,
-        hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when), seeds=reps, seed=seed,
+        kind=claim.kind.value, predicted_expr=sp.sstr(claim.prediction(params)),
+        predicted_latex=claim.latex(params), quantity=claim.quantity,
+        params={name: plain(value) for name, value in params.items()},
+        hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when),
+        given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed,
     )
 
 
-def _repetitions(measurements: list[Measurement], predicted: list[float]) -> tuple[Repetition, ...]:
-    return tuple(Repetition(float(m.value), p, float(m.error)) for m, p in zip(measurements, predicted))
+def _repetitions(outcomes: Sequence[Outcome]) -> tuple[Repetition, ...]:
+    return tuple(Repetition(float(o.measurement.value), o.predicted, float(o.measurement.error),
+                            outside=o.outside is not None) for o in outcomes)
 
 
 def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, reason: str,
@@ -169,23 +183,24 @@ def reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Seque
     for path in files:
         words += ["--claims", path]
     for name in sorted(params):
-        words += ["--set", f"{name}={params[name]!r}"]
+        value = plain(params[name])
+        words += ["--set", f"{name}={value!r}" if isinstance(value, (int, float)) else f"{name}={value}"]
     words += ["--seeds", str(reps), "--seed", str(seed)]
     return shlex.join(words)
 
 
-def _counterexample(claim, params, reps, seed, j: Judgement, measurements, predicted, rerun: str):
+def _counterexample(claim, params, reps, seed, j: Judgement, outcomes: Sequence[Outcome], rerun: str):
     if j.verdict is not Verdict.FAIL:
         return None
     worst = j.worst
     return {
-        "params": dict(params),
+        "params": {name: plain(value) for name, value in params.items()},
         "seed": seed,
         "seeds": reps,
         "repetition": worst,
         "spawn_key": list(spawn_key(claim.seed_stream, params, worst)),
-        "measured": float(measurements[worst].value),
-        "predicted": predicted[worst],
+        "measured": float(outcomes[worst].measurement.value),
+        "predicted": outcomes[worst].predicted,
         "reproduce": rerun,
     }
 
@@ -203,8 +218,9 @@ def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judg
     if first.scaling:
         return Figure(FigureKind.SCALING, x, y, slope=j.predicted, fitted=j.measured.estimate, **common)
     curve = None
-    if first.over in params and not {s.name for s in claim.compared.free_symbols} & set(claim.binds):
-        names = sorted(params)
+    compared = claim.compared(params)
+    if first.over in params and not {s.name for s in compared.free_symbols} & set(claim.binds):
+        names = sorted(name for name, value in params.items() if isinstance(value, (int, float)))
         grid = [first.x if name == first.over else params[name] for name in names]
-        curve = tuple(float(v) for v in np.broadcast_to(compile_expr(claim.compared, names)(*grid), len(x)))
+        curve = tuple(float(v) for v in np.broadcast_to(compile_expr(compared, names)(*grid), len(x)))
     return Figure(FigureKind.CURVE, x, y, predicted=curve, **common)

@@ -17,8 +17,13 @@ def _key(text: str) -> int:
 
 
 def point_key(params: Mapping[str, object]) -> str:
-    """The canonical text of a parameter point."""
-    return ",".join(f"{k}={params[k]!r}" for k in sorted(params))
+    """The canonical text of a parameter point: numbers by repr, choices (an activation, a law) by
+    their canonical text."""
+    return ",".join(f"{k}={_text(params[k])!r}" for k in sorted(params))
+
+
+def _text(value: object) -> object:
+    return value if isinstance(value, (int, float)) else str(value)
 
 
 def spawn_key(claim_id: str, params: Mapping[str, object], repetition: int) -> tuple[int, int, int]:

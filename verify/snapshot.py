@@ -16,6 +16,7 @@ SymPy can (`simplify(now - golden) == 0`: `equivalent`), and otherwise accepted 
 from __future__ import annotations
 
 import enum
+import inspect
 import json
 import random
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,7 @@ import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanAtom
 
 from reports.write import write_bytes_atomic
-from verify.claim import ClaimError
+from verify.claim import Claim, ClaimError
 from verify.registry import load_file, models
 
 # Golden values are computed with this many digits and stored as doubles: forms that agree to the
@@ -68,11 +69,27 @@ def expressions(files: Sequence[str] = ()) -> dict[str, dict[str, sp.Basic]]:
     groups = {}
     for name, module in models().items():
         found = {f"derivations/{label}": expr for label, expr in getattr(module, "derivations", dict)().items()}
-        found |= {f"claims/{c.id}": c.predicted for c in getattr(module, "CLAIMS", ())}
+        for claim in getattr(module, "CLAIMS", ()):
+            found |= predictions(claim)
         groups[name] = found
     for path in files:
-        groups[str(path)] = {f"claims/{c.id}": c.predicted for c in load_file(path)}
+        groups[str(path)] = {key: expr for claim in load_file(path) for key, expr in predictions(claim).items()}
     return {group: {key: _basic(expr) for key, expr in found.items()} for group, found in groups.items()}
+
+
+def predictions(claim: Claim) -> dict[str, sp.Basic]:
+    """A claim's prediction, keyed `claims/<id>`; where it depends on a choice (an activation, a law),
+    also at every other named choice of each such parameter, keyed `claims/<id>[name=choice]`."""
+    found = {f"claims/{claim.id}": claim.prediction()}
+    if callable(claim.predicted):
+        wanted = inspect.signature(claim.predicted).parameters
+        for param in claim.params:
+            if param.categorical and param.name in wanted:
+                default = str(param.coerce(param.default))
+                for choice in map(param.coerce, param.choices.named):
+                    if str(choice) != default:
+                        found[f"claims/{claim.id}[{param.name}={choice}]"] = claim.prediction({param.name: choice})
+    return found
 
 
 def _basic(value) -> sp.Basic:

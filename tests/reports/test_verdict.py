@@ -82,3 +82,20 @@ def test_one_sided_bounds_must_hold_in_every_repetition(side, sign):
 def test_one_repetition_is_not_enough():
     with pytest.raises(ValueError, match="seeds must be >= 2"):
         judge(Side.TWO_SIDED, np.ones(1), np.ones(1), np.zeros(1))
+
+
+@pytest.mark.parametrize("rate, verdicts", [(0.3, {Verdict.FAIL}), (0.05, {Verdict.PASS}), (0.1, {Verdict.PASS})])
+def test_a_whp_bound_fails_only_when_violations_are_confidently_above_delta(rate, verdicts):
+    """100 repetitions of an upper bound at delta = 0.1: a 30% violation rate fails, 5% or 10% passes
+    (in at least 49 of 50 independent checks: the fail level is 0.1%, the pass level 1%)."""
+    rng = np.random.default_rng(11)
+    seen = [judge(Side.UPPER, (rng.random(100) < rate).astype(float), np.full(100, 0.5), np.zeros(100),
+                  delta=0.1).verdict for _ in range(50)]
+    assert sum(v in verdicts for v in seen) >= 49, seen
+
+
+def test_a_whp_pass_states_the_violation_rate_it_could_have_missed():
+    """No violation in 60 repetitions: the one-sided 99% Clopper-Pearson bound is 1 - 0.01^(1/60)."""
+    j = judge(Side.LOWER, np.ones(60), np.zeros(60), np.zeros(60), delta=0.1)
+    assert j.verdict is Verdict.PASS and j.measured.ci_high == pytest.approx(1 - 0.01 ** (1 / 60))
+    assert "at most 0.0739" in j.reason

@@ -116,3 +116,59 @@ def test_the_python_api_names_bad_input():
         verify.check("ntk.init.loss", seeds=1)
     result = verify.check("ntk.orthonormal.lambda_0", params={"n": 9, "d": 4})
     assert result.verdict is Verdict.INVALID and "n <= d" in result.reason
+
+
+def test_a_callable_prediction_is_derived_per_choice_and_checked_then():
+    calls = []
+
+    def predicted(activation):
+        calls.append(str(activation))
+        return x * (2 if str(activation) == "identity" else 1)
+
+    from verify.space import ACTIVATIONS
+
+    claim = _claim(predicted=predicted, params=_claim().params + (Param("activation", "relu", "sigma",
+                                                                         choices=ACTIVATIONS),))
+    assert calls == []  # nothing derived when the claim is defined
+    assert claim.prediction() == x and claim.prediction({"activation": "identity"}) == 2 * x
+    assert claim.prediction({"activation": ACTIVATIONS.parse("identity")}) == 2 * x and calls == ["relu", "identity"]
+    wrong = _claim(predicted=lambda: x + sp.Symbol("q"))
+    with pytest.raises(ClaimError, match="neither parameters nor bound"):
+        wrong.prediction()
+
+
+def test_repetitions_outside_given_are_left_out_and_counted():
+    """given: the drawn mean must be positive; with x = 0 about half the repetitions break it."""
+    shifted = _claim(measure=lambda p, rng: Measurement(float(rng.normal(p["x"], 1.0, 400).mean()),
+                                                        bindings={"draw": float(rng.normal(p["x"], 1.0))}),
+                     binds=("draw",), given=(sp.Gt(sp.Symbol("draw"), 0),), quick=Setting(seeds=12))
+    result = run_claim(shifted, {"x": 0.0})
+    outside = [r.outside for r in result.repetitions]
+    assert 0 < sum(outside) < 12 and len(outside) == 12
+    assert f"{sum(outside)} of 12 repetitions drew an instance outside" in result.reason
+    assert result.verdict is Verdict.PASS  # the others judge the (true) claim
+    never = dataclasses.replace(shifted, given=(sp.Gt(sp.Symbol("draw"), 100),))
+    invalid = run_claim(never, {"x": 0.0})
+    assert invalid.verdict is Verdict.INVALID and "fewer than two remain" in invalid.reason
+
+
+def test_a_deterministic_identity_fails_on_one_bad_repetition_that_a_t_interval_would_forgive():
+    """Repetitions agree with the prediction to round-off but one: statistically inconclusive,
+    deterministically a fail with that repetition as the counterexample."""
+    values = iter([1.0, 1.0, 1.0, 1.3, 1.0, 1.0])
+    identity = _claim(predicted=sp.Integer(1), measure=lambda p, rng: Measurement(next(values), error=1e-12),
+                      deterministic=True)
+    result = run_claim(identity)
+    assert result.verdict is Verdict.FAIL and result.counterexample["repetition"] == 3
+    assert "beyond its numerical error" in result.reason
+
+
+def test_a_whp_claim_needs_its_bound_and_delta():
+    from reports.verdict import Side
+
+    with pytest.raises(ClaimError, match="names its `bound` and `delta`"):
+        _claim(kind=Kind.WHP)
+    with pytest.raises(ClaimError, match="names its `bound` and `delta`"):
+        _claim(kind=Kind.UPPER, delta=0.1, bound=Side.UPPER)
+    claim = _claim(kind=Kind.WHP, bound=Side.UPPER, delta=sp.Rational(1, 10))
+    assert claim.side is Side.UPPER and claim.delta_at({"x": 1.0}) == 0.1

@@ -53,7 +53,7 @@ def test_search_ranges(param, holds_when, expected):
                          ids=["true", "wrong", "upper-true", "upper-wrong", "lower-true"])
 def test_a_negative_margin_is_exactly_a_fail(claim):
     result = run_claim(claim)
-    assert (margin(result, claim.kind.side) < 0) == (result.verdict is Verdict.FAIL)
+    assert (margin(result, claim) < 0) == (result.verdict is Verdict.FAIL)
 
 
 @pytest.mark.parametrize("missing, restored, hypothesis", PLANTED, ids=[p[0] for p in PLANTED])
