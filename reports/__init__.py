@@ -1,7 +1,5 @@
-"""Verdicts and rendering: claim + measurement -> verdict -> Markdown / HTML / JSON / PNG."""
+"""Verdicts and rendering: claim + measurement -> verdict -> Markdown / HTML / JSON / PNG.
 
-from reports.result import Result
-from reports.verdict import Verdict
-from reports.write import write_report
-
-__all__ = ["Result", "Verdict", "write_report"]
+The modules are imported where needed (`reports.write`, `reports.verdict`, ...): importing the package
+loads nothing, so that the command line starts fast.
+"""

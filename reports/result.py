@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from reports.verdict import Interval, Verdict
 
@@ -114,3 +117,20 @@ class Result:
 
         header, rows = figure_table(self.figure)
         return {"columns": list(header), "rows": [list(row) for row in rows]}
+
+
+def finite(obj: Any) -> Any:
+    """`obj` with NaN and infinities as None and NumPy scalars as Python ones, recursively."""
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    return obj
+
+
+class Results(list):
+    """The Results of several claims, in the order they were asked for (`verify.check_all`)."""

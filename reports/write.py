@@ -7,7 +7,6 @@ file then replaces its previous version in one rename, so no file is ever seen h
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -15,12 +14,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from reports.figures import draw
 from reports.html import render_html
 from reports.markdown import counts, render_markdown
-from reports.result import Result
+from reports.result import Result, finite  # noqa: F401 (finite: re-exported)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -41,19 +39,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-def finite(obj: Any) -> Any:
-    """`obj` with NaN and infinities as None and NumPy scalars as Python ones, recursively."""
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [finite(v) for v in obj]
-    return obj
 
 
 def write_report(

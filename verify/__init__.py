@@ -5,15 +5,35 @@
     True
     >>> verify.check("ntk.orthonormal.lambda_0").verdict.value
     'pass'
+
+The names below are imported on first use, so that `import verify` (and `aeverify list`) stays fast.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from reports.result import Result
-from verify.claim import Claim, Kind, Measurement, Param, Profile, Setting, Status, Sweep
-from verify.testing import assert_claim
+if TYPE_CHECKING:
+    from reports.result import Result, Results
+    from verify.claim import Claim
+
+_EXPORTS = {
+    "Claim": "verify.claim", "Kind": "verify.claim", "Measurement": "verify.claim", "Param": "verify.claim",
+    "Profile": "verify.claim", "Setting": "verify.claim", "Status": "verify.claim", "Sweep": "verify.claim",
+    "Tex": "verify.claim", "Side": "reports.verdict", "Result": "reports.result", "Results": "reports.result",
+    "assert_claim": "verify.testing", "lemma": "verify.lemma", "space": "verify.space",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'verify' has no attribute {name!r}")
+    module = importlib.import_module(_EXPORTS[name])
+    value = module if module.__name__ == f"verify.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def claims(files: Sequence[str] = ()) -> tuple[Claim, ...]:
@@ -38,20 +58,39 @@ def check(
     Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
     for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
     """
-    from verify.claim import ParameterError
+    return check_all(claim_id, params=params, seeds=seeds, profile=profile, seed=seed, files=files, jobs=jobs)[0]
+
+
+def check_all(
+    *patterns: str,
+    params: Mapping[str, object] | None = None,
+    seeds: int | None = None,
+    profile: str = "quick",
+    seed: int = 0,
+    files: Sequence[str] = (),
+    jobs: int = 1,
+) -> Results:
+    """Run every claim matching the ids or shell patterns (`'ntk.kernel.*'`, `'mine.*'`), in order;
+    `params` override parameters of every claim selected. In a notebook the Results show as a table."""
+    from reports.result import Results
+    from verify.claim import Profile
+    from verify.errors import ParameterError
     from verify.parallel import Executor, run_claims
-    from verify.registry import find
+    from verify.registry import select
     from verify.run import run_claim
 
     if profile not in {p.value for p in Profile}:
         raise ParameterError(f"profile must be one of {', '.join(p.value for p in Profile)}; got {profile!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ParameterError(f"seed must be an integer >= 0 (the root of the seed tree); got {seed!r}")
     executor = Executor(jobs=jobs)
-    claim = find(claim_id, tuple(files))
+    files = tuple(files)
+    selected = select(patterns, files)
     if executor.serial:
-        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
-    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor)
-    return result
+        return Results(run_claim(claim, params, seeds, Profile(profile), seed, files) for claim in selected)
+    done = dict(run_claims(selected, params, seeds, Profile(profile), seed, files, executor))
+    return Results(done[i] for i in range(len(selected)))
 
 
-__all__ = ["Claim", "Kind", "Measurement", "Param", "Profile", "Result", "Setting", "Status",
-           "Sweep", "assert_claim", "check", "claims"]
+__all__ = ["Claim", "Kind", "Measurement", "Param", "Profile", "Result", "Results", "Setting", "Side", "Status",
+           "Sweep", "Tex", "assert_claim", "check", "check_all", "claims", "lemma", "space"]

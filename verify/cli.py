@@ -2,8 +2,10 @@
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
 input (one line on stderr naming the parameter and the rule), 130 interrupted.
-`check` and `report` run in parallel with `--jobs N` (a local process pool) or `--executor dask`
-(a Dask cluster): the same results as the serial run (verify/parallel.py).
+`check` and `report` take claim ids or shell patterns (`'ntk.kernel.*'`), and run in parallel with
+`--jobs N` (a local process pool) or `--executor dask` (a Dask cluster): the same results as the
+serial run (verify/parallel.py). Modules are imported where a verb needs them, and claims through
+the registry's index, so `aeverify list` starts without SymPy or NumPy.
 """
 
 from __future__ import annotations
@@ -15,21 +17,20 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import sympy as sp
+from typing import TYPE_CHECKING
 
-from reports.markdown import counts
-from reports.result import Result
-from reports.verdict import Verdict
-from reports.write import finite, write_report
-from verify import snapshot
-from verify.claim import Claim, ClaimError, ParameterError, Profile
-from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
-from verify.parallel import Executor, ExecutorKind, run_claims
-from verify.progress import Stderr
-from verify.registry import UnknownClaim, claims, find, models
-from verify.run import resolve_seeds, run_claim
+from verify import registry
+from verify.errors import ClaimError, ParameterError, UnknownClaim
+
+if TYPE_CHECKING:
+    from reports.result import Result
+    from verify.claim import Claim, Profile
+    from verify.parallel import Executor
+    from verify.progress import Stderr
 
 DEFAULT_OUT = "aeverify-report"
+PROFILES = ("quick", "full")
+EXECUTORS = ("process", "dask")  # verify.parallel.ExecutorKind
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,9 +56,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="also load the CLAIMS of this file (repeatable)")
         return sub
 
-    verb("list", "every claim: id, kind, status, source", _list)
-    derive = verb("derive", "the derivations of a model (all models without MODEL)", _derive)
-    derive.add_argument("model", nargs="?", help="a model name, e.g. ntk")
+    listing = verb("list", "every claim: id, kind, status, source", _list)
+    listing.add_argument("--params", metavar="ID", help="instead, the parameters of this claim: name, default, "
+                                                        "domain or choices, meaning")
+    derive = verb("derive", "the derivations of a model (all models without MODEL; with --claims and no "
+                            "MODEL, those the files declare)", _derive)
+    derive.add_argument("model", nargs="?", help="a family (ntk, tied), a model (ntk.width) or its file name")
     derive.add_argument("--latex", action="store_true", help="print LaTeX instead of pretty text")
 
     for name, help_, handler in (("check", "run claims and judge them", _check),
@@ -65,27 +69,31 @@ def _parser() -> argparse.ArgumentParser:
                                  ("falsify", "search a claim's parameters and seeds for a counterexample", _falsify)):
         sub = verb(name, help_, handler)
         if name == "check":
-            sub.add_argument("ids", nargs="+", metavar="ID", help="claim ids (see `aeverify list`)")
+            sub.add_argument("ids", nargs="+", metavar="ID", help="claim ids or shell patterns such as "
+                                                                 "'ntk.kernel.*' (see `aeverify list`)")
             sub.add_argument("--json", action="store_true", help="print one JSON object per claim")
         elif name == "falsify":
             sub.add_argument("id", metavar="ID", help="a claim id (see `aeverify list`)")
-            sub.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
-                             help=f"stop searching after this long (default {DEFAULT_BUDGET_S:g})")
+            sub.add_argument("--budget", type=float, metavar="SECONDS",
+                             help="stop searching after this long (default: a minute)")
             sub.add_argument("--search-seed", type=int, default=0, help="seed of the search itself (default 0)")
         else:
             sub.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"folder (default {DEFAULT_OUT})")
+            sub.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                             help="report only the claims matching this id or pattern (repeatable), "
+                                  "e.g. 'mine.*' for a claim file's own")
         if name != "report":
             sub.add_argument("--set", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
                              help="override a parameter (repeatable)" if name == "check" else
                              "pin a parameter: it is not searched (repeatable)")
-        sub.add_argument("--profile", choices=[p.value for p in Profile], default="quick")
+        sub.add_argument("--profile", choices=PROFILES, default="quick")
         sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
             _parallel_options(sub)
     snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
     snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
-    snap.add_argument("--dir", type=Path, default=snapshot.DEFAULT_DIR,
+    snap.add_argument("--dir", type=Path,
                       help="folder of the models' golden copies (default: the verify package's snapshots/)")
     return parser
 
@@ -95,7 +103,7 @@ def _parallel_options(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--jobs", type=int, default=1, metavar="N",
                        help="worker processes: repetitions and claims run side by side (default 1: "
                             "serial, no pool); with --executor dask and no scheduler, the local cluster's size")
-    group.add_argument("--executor", choices=[k.value for k in ExecutorKind], default="process",
+    group.add_argument("--executor", choices=EXECUTORS, default="process",
                        help="process: a local process pool (default); dask: Dask distributed, "
                             "needs the 'dask' extra")
     group.add_argument("--scheduler", metavar="ADDRESS",
@@ -105,6 +113,8 @@ def _parallel_options(sub: argparse.ArgumentParser) -> None:
 
 
 def _executor(args) -> Executor:
+    from verify.parallel import Executor, ExecutorKind
+
     return Executor(ExecutorKind(args.executor), args.jobs, args.scheduler)
 
 
@@ -124,24 +134,48 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _list(args) -> int:
-    rows = [(c.id, c.kind.value, c.status.value, c.source) for c in claims(tuple(args.claims))]
+    files = tuple(args.claims)
+    if args.params is not None:
+        return _params(registry.find(args.params, files))
+    rows = [(e.id, e.kind, e.status, e.source) for e in registry.entries(files)]
     width = max(len(r[0]) for r in rows)
     for row in rows:
         print(f"{row[0]:<{width}}  {row[1]:<6}  {row[2]:<13}  {row[3]}")
     return 0
 
 
+def _params(claim: Claim) -> int:
+    """`aeverify list --params ID`: each parameter with its default, domain or choices, and meaning."""
+    from verify.claim import plain
+
+    rows = [(p.name, str(plain(p.coerce(p.default))), p.rule(), p.doc) for p in claim.params]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(f"{claim.id}: {claim.title}")
+    for row in rows:
+        print("  " + "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + f"  {row[3]}")
+    return 0
+
+
 def _derive(args) -> int:
-    available = {name: mod for name, mod in models().items() if hasattr(mod, "derivations")}
-    chosen = [name for name in available if args.model is None or _names_model(args.model, name)]
+    import sympy as sp
+
+    files = tuple(args.claims)
+    shipped = {name: mod for name, mod in registry.models().items() if hasattr(mod, "derivations")}
+    if files and args.model is None:
+        chosen = {**registry.user_models(files)}
+        for path in files:
+            chosen[f"{path}: predictions"] = None
+    else:
+        chosen = {name: mod for name, mod in shipped.items() if args.model is None or _names_model(args.model, name)}
     if not chosen:
-        families = sorted({name.split(".")[0] for name in available})
+        families = sorted({name.split(".")[0] for name in shipped})
         raise ParameterError(f"MODEL must be a family ({', '.join(families)}) or a model "
-                             f"({', '.join(available)}); got {args.model!r}")
-    for name in chosen:
-        module = available[name]
+                             f"({', '.join(shipped)}); got {args.model!r}")
+    for name, module in chosen.items():
         print(f"# {name}")
-        for label, expr in module.derivations().items():
+        derived = module.derivations() if module is not None else {
+            c.id: c.prediction() for c in registry.load_file(name.removesuffix(": predictions"))}
+        for label, expr in derived.items():
             shown = sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)
             print(f"{label}:\n{_indent(shown)}\n")
     return 0
@@ -157,9 +191,14 @@ def _indent(text: str) -> str:
 
 
 def _check(args) -> int:
+    from reports.result import finite
+    from verify.claim import Profile
+    from verify.progress import Stderr
+    from verify.run import resolve_seeds
+
     files, profile = tuple(args.claims), Profile(args.profile)
     overrides, executor = dict(args.set), _executor(args)
-    selected = [find(claim_id, files) for claim_id in args.ids]
+    selected = registry.select(args.ids, files)
     for claim in selected:  # every input error is reported before anything runs
         params = claim.resolve(profile, overrides)
         resolve_seeds(claim, profile, args.seeds)
@@ -181,6 +220,9 @@ def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Pro
          files: tuple[str, ...], executor: Executor, progress: Stderr) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) of each claim as it finishes: in this process one after the
     other, or on `executor`'s workers (verify/parallel.py)."""
+    from verify.parallel import run_claims
+    from verify.run import run_claim
+
     if not executor.serial:
         yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress)
         return
@@ -206,12 +248,20 @@ def _line(r: Result) -> str:
 
 
 def _status(results: list[Result]) -> int:
+    from reports.verdict import Verdict
+
     return 0 if all(r.verdict is Verdict.PASS for r in results) else 1
 
 
 def _report(args) -> int:
+    from reports.markdown import counts
+    from reports.write import write_report
+    from verify.claim import Profile
+    from verify.progress import Stderr
+    from verify.run import resolve_seeds
+
     files, profile, executor = tuple(args.claims), Profile(args.profile), _executor(args)
-    everything = claims(files)
+    everything = registry.select(args.only, files) if args.only else registry.claims(files)
     for claim in everything:
         resolve_seeds(claim, profile, args.seeds)
     done: dict[int, Result] = {}
@@ -232,15 +282,23 @@ def _report(args) -> int:
 
 
 def _falsify(args) -> int:
+    from verify.claim import Profile
+    from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
+    from verify.progress import Stderr
+
     files = tuple(args.claims)
-    search = falsify(find(args.id, files), args.budget, args.seeds, Profile(args.profile), dict(args.set),
+    budget = DEFAULT_BUDGET_S if args.budget is None else args.budget
+    search = falsify(registry.find(args.id, files), budget, args.seeds, Profile(args.profile), dict(args.set),
                      files, args.search_seed, Stderr())
     print(describe(search))
     return 1 if search.found else 0
 
 
 def _snapshot(args) -> int:
+    from verify import snapshot
+
     files = tuple(args.claims)
+    args.dir = snapshot.DEFAULT_DIR if args.dir is None else args.dir
     differences = snapshot.check(args.dir, files)
     for difference in differences:
         if difference.change is not snapshot.Change.SAME:

@@ -14,13 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-
-class ClaimError(ValueError):
-    """A claim that is malformed as written (raised when it is defined, naming the claim)."""
-
-
-class ParameterError(ValueError):
-    """A parameter value outside its domain; the message names the parameter and the rule."""
+from verify.errors import ClaimError, ParameterError  # noqa: F401 (re-exported)
 
 
 # The names a number's text may use (it is parsed by SymPy, which evaluates it: nothing else passes).

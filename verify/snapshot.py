@@ -28,7 +28,7 @@ from sympy.logic.boolalg import Boolean, BooleanAtom
 
 from reports.write import write_bytes_atomic
 from verify.claim import Claim, ClaimError
-from verify.registry import load_file, models
+from verify.registry import INDEX, index_entries, index_text, load_file, models
 
 # Golden values are computed with this many digits and stored as doubles: forms that agree to the
 # digits a double keeps (and far beyond any real change of a derivation) count as equal.
@@ -126,7 +126,23 @@ def check(directory: Path = DEFAULT_DIR, files: Sequence[str] = ()) -> list[Diff
                    for key in sorted(set(golden) | set(found)))
     out.extend(Difference(path.stem, "", Change.REMOVED, f"{path} is the golden copy of no model")
                for path in _stale(directory, current))
+    out.append(_index_difference(directory))
     return out
+
+
+def _index_difference(directory: Path) -> Difference:
+    """The claim index (`index.json`, what `aeverify list` reads) against the claims defined now."""
+    path = Path(directory) / INDEX.name
+    now = {e.id: e for e in index_entries()}
+    try:
+        then = {row["id"]: row for row in json.loads(path.read_text(encoding="utf-8"))["claims"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return Difference("index", "", Change.NEW, f"no claim index at {path}: run `aeverify snapshot --update`")
+    if path.read_text(encoding="utf-8") == index_text(list(now.values())):
+        return Difference("index", "", Change.SAME)
+    lines = [f"added {i}" for i in now if i not in then] + [f"removed {i}" for i in then if i not in now]
+    lines += [f"changed {i}" for i in now if i in then and then[i] != vars(now[i])]
+    return Difference("index", "", Change.CHANGED, "\n".join(lines or ["claims reordered"]))
 
 
 def update(directory: Path = DEFAULT_DIR, files: Sequence[str] = ()) -> list[Path]:
@@ -141,6 +157,11 @@ def update(directory: Path = DEFAULT_DIR, files: Sequence[str] = ()) -> list[Pat
     for path in _stale(directory, current):
         path.unlink()
         written.append(path)
+    index = Path(directory) / INDEX.name
+    text = index_text(index_entries())
+    if not index.is_file() or index.read_text(encoding="utf-8") != text:
+        write_bytes_atomic(index, text.encode())
+        written.append(index)
     return written
 
 

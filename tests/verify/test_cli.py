@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from reports.result import TIMING_FIELDS
-from verify import cli
+from verify import cli, run
 from verify.cli import main
 
 
@@ -85,7 +85,7 @@ def test_the_same_seed_gives_the_same_results_json(tmp_path, capsys):
 
 
 def test_an_interrupted_report_keeps_what_ran(tmp_path, monkeypatch, capsys):
-    real = cli.run_claim
+    real = run.run_claim
     calls = []
 
     def interrupt_third(*args, **kwargs):
@@ -94,9 +94,43 @@ def test_an_interrupted_report_keeps_what_ran(tmp_path, monkeypatch, capsys):
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "run_claim", interrupt_third)
+    monkeypatch.setattr(run, "run_claim", interrupt_third)
     assert main(["report", "--out", str(tmp_path)]) == 130
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["complete"] is False and len(data["claims"]) == 2
     assert "interrupted" in (tmp_path / "report.md").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_list_params_shows_each_parameter_with_its_domain_and_default(capsys):
+    assert main(["list", "--params", "ntk.init.loss"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("ntk.init.loss: ") and any(line.split()[:2] == ["inits", "1000"] for line in out)
+    assert any("s_w" in line and "a number >= 0" in line for line in out)
+
+
+def test_report_only_writes_the_claims_asked_for(tmp_path, capsys):
+    assert main(["report", "--only", "ntk.orthonormal.*", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert [c["id"] for c in data["claims"]] == ["ntk.orthonormal.lambda_0", "ntk.orthonormal.mu_0"]
+
+
+def test_derive_with_claims_prints_what_the_file_declares(tmp_path, capsys):
+    mine = tmp_path / "mine.py"
+    mine.write_text("import dataclasses, sympy as sp\n"
+                    "from verify.registry import find\n"
+                    "from verify.ntk import n, t\n"
+                    "def derivations():\n"
+                    "    return {'my kernel': sp.acos(t) / sp.pi}\n"
+                    "CLAIMS = (dataclasses.replace(find('ntk.orthonormal.mu_0'), id='mine.x', predicted=n / 3),)\n")
+    assert main(["derive", "--claims", str(mine), "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert f"# {mine}" in out and "my kernel:" in out and "\\frac{\\operatorname{acos}{\\left(t \\right)}}{\\pi}" in out
+    assert "mine.x:" in out and "\\frac{n}{3}" in out and "# ntk.theory" not in out
+
+
+def test_check_takes_patterns_and_sympy_numbers(capsys):
+    assert main(["check", "ntk.orthonormal.*", "--set", "n=sqrt(16)", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == ["ntk.orthonormal.lambda_0", "ntk.orthonormal.mu_0"]
+    assert all(r["params"]["n"] == 4 for r in rows)

@@ -33,7 +33,7 @@ def test_prediction_is_derived_and_finite_at_the_defaults(claim):
     assert not claim.violated(params), "the quick profile must satisfy the claim's own hypotheses"
     bindings = {name: 0.25 for name in claim.binds}
     assert math.isfinite(claim.predict(params, bindings))
-    assert isinstance(claim.predicted, sp.Basic)
+    assert isinstance(claim.prediction(params), sp.Basic)
     assert claim.status in Status
 
 
@@ -73,3 +73,52 @@ def test_models_expose_their_derivations():
     derived = models()["ntk.theory"].derivations()
     assert derived["dK_1/dt - kappa_0"] == 0
     assert np.isclose(float(derived["mu_0, orthonormal data"]), 0.5 - 1 / (2 * np.pi))
+
+
+def _run_python(code: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_listing_imports_no_model_and_no_numerics():
+    """`aeverify list` reads the index: no model file, SymPy or NumPy is imported (its start-up)."""
+    loaded = _run_python(
+        "import contextlib, io, sys\n"
+        "from verify.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['list'])\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'numpy', 'scipy') "
+        "or m.startswith(('verify.ntk', 'verify.tied')))))")
+    assert loaded.split() == []
+
+
+def test_finding_a_claim_imports_only_its_model():
+    loaded = _run_python(
+        "import sys\n"
+        "from verify.registry import find\n"
+        "find('ntk.orthonormal.lambda_0')\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('verify.ntk.', 'verify.tied.')))))")
+    assert "verify.ntk.spectrum" in loaded.split() and not [m for m in loaded.split() if m.startswith("verify.tied")]
+    assert "verify.ntk.train" not in loaded.split()
+
+
+def test_patterns_select_in_the_order_asked_each_claim_once():
+    from verify.errors import UnknownClaim
+    from verify.registry import select
+
+    chosen = [c.id for c in select(["ntk.orthonormal.*", "ntk.kernel.degree*", "ntk.orthonormal.mu_0"])]
+    assert chosen == ["ntk.orthonormal.lambda_0", "ntk.orthonormal.mu_0", "ntk.kernel.degree0_closed_form",
+                      "ntk.kernel.degree1_closed_form"]
+    with pytest.raises(UnknownClaim, match=r"unknown claim id 'ntk.orthonormal.lambda0'; did you mean"):
+        select(["ntk.orthonormal.lambda0"])
+    with pytest.raises(UnknownClaim, match=r"'nothing.\*'"):
+        select(["nothing.*"])
+
+
+def test_the_index_lists_every_shipped_claim_as_defined():
+    from verify.registry import index_entries, shipped_entries
+
+    assert list(shipped_entries()) == index_entries()

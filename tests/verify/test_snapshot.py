@@ -84,7 +84,7 @@ def test_update_writes_golden_copies_that_match_and_removes_stale_ones(tmp_path,
     (tmp_path / "gone.json").write_text(json.dumps({"aeverify_snapshot": 1, "group": "gone", "expressions": {}}))
     (tmp_path / "unrelated.json").write_text("{}")
     assert main(["snapshot", "--dir", str(tmp_path), "--update"]) == 0
-    assert sorted(p.stem for p in tmp_path.glob("*.json")) == sorted([*models(), "unrelated"])
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == sorted([*models(), "unrelated", "index"])
     assert all(x.change is Change.SAME for x in snapshot.check(tmp_path))
     assert snapshot.update(tmp_path) == []  # nothing changed: nothing rewritten
     assert not list(tmp_path.glob(".*.tmp"))
