@@ -220,11 +220,12 @@ class Claim:
 
     def violated(self, params: Mapping[str, object]) -> str | None:
         """Which hypotheses of `holds_when` `params` break, with the values involved; None if none."""
-        return _broken("holds_when", self.holds_when, params)
+        broken = _broken(self.holds_when, params)
+        return None if broken is None else f"parameters break holds_when {broken}"
 
     def outside(self, params: Mapping[str, object], bindings: Mapping[str, float]) -> str | None:
         """Which hypotheses of `given` a repetition's instance breaks, with its values; None if none."""
-        return _broken("given", self.given, {**params, **bindings})
+        return _broken(self.given, {**params, **bindings})
 
     def latex(self, params: Mapping[str, object] | None = None) -> str:
         """The claim as one LaTeX statement (at the categorical values of `params`)."""
@@ -255,14 +256,15 @@ def _number(expr: sp.Expr | float, params: Mapping[str, object]) -> float:
     return float(sp.N(substitute(sp.sympify(expr), numeric)))
 
 
-def _broken(label: str, relations: tuple[sp.Basic, ...], values: Mapping[str, object]) -> str | None:
+def _broken(relations: tuple[sp.Basic, ...], values: Mapping[str, object]) -> str | None:
+    """`rel; rel (name=value, ...)` for the relations that `values` break; None if none."""
     numeric = {k: v for k, v in values.items() if isinstance(v, (int, float))}
     broken = [rel for rel in relations if substitute(rel, numeric) is not sp.true]
     if not broken:
         return None
     names = sorted({s.name for rel in broken for s in rel.free_symbols})
     shown = ", ".join(f"{name}={numeric[name]:.6g}" if name in numeric else name for name in names)
-    return f"parameters break {label} {'; '.join(map(sp.sstr, broken))} ({shown})"
+    return f"{'; '.join(map(sp.sstr, broken))} ({shown})"
 
 
 def _checked(claim: Claim, choices: Mapping[str, object]) -> sp.Expr:

@@ -126,9 +126,9 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
     inside = [r for r, outcome in enumerate(outcomes) if outcome.outside is None]
     left_out = ""
     if len(inside) < len(outcomes):
-        first = next(o.outside for o in outcomes if o.outside is not None)
+        r, first = next((r, o.outside) for r, o in enumerate(outcomes) if o.outside is not None)
         left_out = (f"{len(outcomes) - len(inside)} of {len(outcomes)} repetitions drew an instance outside "
-                    f"the statement and were left out (e.g. {first.removeprefix('parameters ')})")
+                    f"the statement and were left out (repetition {r} breaks given {first})")
     if len(inside) < 2:
         return _invalid(claim, params, reps, seed, start, f"{left_out}: fewer than two remain to judge",
                         _repetitions(outcomes))
