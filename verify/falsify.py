@@ -79,6 +79,7 @@ class Search:
     counterexample: Point | None = None  # the confirmed fail Hypothesis shrank it to
     worst: Point | None = None  # the smallest margin seen
     points: dict[tuple[str, int], Point] = field(default_factory=dict, repr=False)
+    claim: Claim | None = field(default=None, repr=False)
 
     @property
     def found(self) -> bool:
@@ -160,7 +161,7 @@ def falsify(
     reps = resolve_seeds(claim, profile, seeds)
     spec = [p for p in claim.params if p.name not in fixed]
     ranges = {p.name: search_range(p, claim.holds_when) for p in spec if not p.categorical}
-    search = Search(claim.id, budget_s, reps, tuple(files), fixed, ranges)
+    search = Search(claim.id, budget_s, reps, tuple(files), fixed, ranges, claim=claim)
     start = time.perf_counter()
     deadline = start + budget_s
 
@@ -288,7 +289,7 @@ def describe(search: Search) -> str:
         worst = search.worst
         why = "a fail, not repeated by an independent seed tree" if worst.margin < 0 else "the closest call"
         lines.append(f"    worst margin {worst.margin:.4g} ({why}), at: "
-                     f"{reproduce(search.claim_id, worst.result.params, search.reps, worst.seed, search.files)}")
+                     f"{reproduce(search.claim, worst.result.params, search.reps, worst.seed, search.files)}")
     return "\n".join(lines)
 
 

@@ -45,6 +45,8 @@ from verify.space import Law
 # Monte Carlo draws are made in chunks of at most this many numbers (8 MB of float64).
 CHUNK_NUMBERS = 1_000_000
 DEFAULT_SEEDS = 8
+# A fitted exponent must be told apart from its neighbours a quarter away (m^-1/4 from m^-1/2).
+EXPONENT_RESOLUTION = sp.Rational(1, 8)
 SOURCE = "user lemma"
 
 
@@ -159,6 +161,7 @@ def converges(claim_id: str, finite: Finite, limit: sp.Expr, rate: sp.Expr, over
         return scaling(over, sizes, np.asarray(errors), f"||{finite.name} - limit||")
 
     options.setdefault("lhs", Tex(finite.norm_latex.format(f"{finite.name} - ({sp.latex(limit)})")))
+    options.setdefault("resolution", EXPONENT_RESOLUTION)
     return _built(claim_id, Kind.LIMIT, rate, f"fitted exponent in {over} of ||{finite.name} - ({limit})||",
                   measure, params, size=over, options=options)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 import shlex
 import time
 from collections.abc import Mapping, Sequence
@@ -118,7 +119,7 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
            outcomes: Sequence[Outcome], start: float) -> Result:
     """The Result of `outcomes` (repetitions 0, 1, ... in order): `invalid` at the first unusable one,
     keeping those before it; otherwise judged. `elapsed_s` counts from `start` (perf_counter)."""
-    rerun = reproduce(claim.id, params, reps, seed, claim_files)
+    rerun = reproduce(claim, params, reps, seed, claim_files)
     for r, outcome in enumerate(outcomes):
         if outcome.failure is not None:
             reason = f"repetition {r} {outcome.failure}; re-run with: {rerun}"
@@ -139,7 +140,9 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
     resolution = claim.resolution_at(params)
     j = judge(claim.side, values, np.array(predicted), errors, resolution, claim.deterministic,
               claim.delta_at(params))
-    j = dataclasses.replace(j, worst=inside[j.worst])  # the index among all repetitions
+    # judged on the repetitions inside the statement: number them as among all repetitions
+    j = dataclasses.replace(j, worst=inside[j.worst], reason=re.sub(
+        r"repetition (\d+)", lambda found: f"repetition {inside[int(found.group(1))]}", j.reason))
     return Result(
         **_described(claim, params, reps, seed),
         verdict=j.verdict,
@@ -178,13 +181,19 @@ def _invalid(claim: Claim, params: dict, reps: int, seed: int, start: float, rea
                   predicted=None, measured=None, elapsed_s=time.perf_counter() - start, repetitions=done)
 
 
-def reproduce(claim_id: str, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:
-    words = ["aeverify", "check", claim_id]
+def reproduce(claim: Claim, params: Mapping, reps: int, seed: int, files: Sequence[str]) -> str:
+    """The command that re-runs this check: every parameter set, but a choice at the claim's default
+    (it may be an object a claim file made, which `--set` could not name)."""
+    words = ["aeverify", "check", claim.id]
     for path in files:
         words += ["--claims", path]
+    defaults = {p.name: plain(p.coerce(p.default)) for p in claim.params if p.categorical}
     for name in sorted(params):
         value = plain(params[name])
-        words += ["--set", f"{name}={value!r}" if isinstance(value, (int, float)) else f"{name}={value}"]
+        if isinstance(value, (int, float)):
+            words += ["--set", f"{name}={value!r}"]
+        elif defaults.get(name) != value:
+            words += ["--set", f"{name}={value}"]
     words += ["--seeds", str(reps), "--seed", str(seed)]
     return shlex.join(words)
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from numeric import autoencoder, data, ntk as kernels
 from numeric.autoencoder import Regime  # noqa: F401 (re-exported: worst_factor(Regime.JOINT))
-from verify.claim import Measurement, Sweep, Tex
-from verify.lemma import Observable
-from verify.ntk.train import _TRAINING, LAMBDA, Run, training_run
+from verify.claim import Measurement, Param, Sweep, Tex
+from verify.lemma import Finite, Observable
+from verify.space import ACTIVATIONS, WEIGHT_LAWS
+from verify.ntk.train import _TRAINING, LAMBDA, Run, kernel_extremes, training_run
 
 BINDS = ("lambda", "lambda_max", "eta", "lambda_init")
 
@@ -89,6 +91,63 @@ def lambda_init(regime: Regime) -> Observable:
     """lambda_min of the empirical NTK at initialisation (H(0), or H(0) + G(0) joint)."""
     return _observable("lambda_init", regime, lambda t: (t.lambda_min[0], None),
                        "lambda_min of the empirical NTK at initialisation", r"\lambda_{\min}(\mathrm{NTK}(0))")
+
+
+def ntk_at_init(regime: Regime) -> Observable:
+    """lambda_min of the empirical NTK of a fresh N(0, 1) initialisation on n unit rows, without
+    training (cheap: no GD run). Binds lambda_0, mu_0 (of the drawn data) and lambda (lambda_min of
+    the regime's limiting kernel)."""
+    joint = regime is Regime.JOINT
+
+    def measure(params, rng) -> Measurement:
+        X = data.unit_rows(params["n"], params["d"], rng)
+        W, A = autoencoder.init_weights(params["m"], params["d"], rng)
+        value, error = kernels.empirical_lambda_min(W, A, X, joint, rng)
+        return Measurement(value, error=error, bindings={
+            "lambda_0": kernels.lambda_0(X), "mu_0": kernels.mu_0(X), "lambda": kernel_extremes(X, regime)[0]})
+
+    params = (Param("n", 4, "number of unit samples", low=1), Param("d", 4, "input dimension", low=2),
+              Param("m", 1024, "width", low=1))
+    return Observable(f"{regime.value}.ntk_at_init", measure, params,
+                      f"lambda_min of the empirical {regime.value} NTK at initialisation (no training)",
+                      Tex(r"\lambda_{\min}(\mathrm{NTK}(0))"), ("lambda_0", "mu_0", "lambda"))
+
+
+_DATA = (Param("n", 6, "number of unit samples", low=1), Param("d", 4, "input dimension", low=2))
+_ACTIVATION = Param("activation", "relu", "the activation sigma", choices=ACTIVATIONS)
+_LAW = Param("law", "gaussian", "law of the encoder's entries (unit variance, scaled by s_w)", choices=WEIGHT_LAWS)
+_S_W = Param("s_w", 1.0, "encoder init scale", low=0, open_low=True)
+
+
+def _unit_data(params, rng) -> np.ndarray:
+    return data.unit_rows(params["n"], params["d"], rng)
+
+
+def _decoder_gram_at(X, width, params, rng):
+    W = params["s_w"] * params["law"].sample(rng, (width, params["d"]))
+    phi = params["activation"].value(X @ W.T)
+    return phi @ phi.T / width, {"t": np.clip(X @ X.T, -1, 1)}
+
+
+def _spectral(M: np.ndarray) -> float:
+    return float(np.abs(np.linalg.eigvalsh(M)).max())
+
+
+# The decoder Gram factor Phi Phi^T / m at width m (the decoder NTK is it kron I_d, exactly): its
+# limit is written in t, the cosine of two data points (the diagonal is t = 1).
+DECODER_GRAM = Finite(r"\Phi^\top \Phi / m", (*_DATA, _ACTIVATION, _LAW, _S_W), _unit_data, _decoder_gram_at,
+                      _spectral)
+
+
+def _tied_output_at(X, width, params, rng):
+    W = params["s_w"] * params["law"].sample(rng, (width, params["d"]))
+    return W.T @ params["activation"].value(W @ X.T) / width, {"x": X.T}
+
+
+# The weight-tied output W^T sigma(W x) / m of each data point (columns, (d, n)) at width m: its
+# limit is written in x, an entry of the data point (evaluated entrywise).
+TIED_OUTPUT = Finite(r"W^\top \sigma(W x) / m", (*_DATA, _ACTIVATION, _LAW, _S_W), _unit_data, _tied_output_at,
+                     lambda D: float(np.linalg.norm(D, axis=0).max()), r"\max_i \|{}\|")
 
 
 # The symbols the observables bind, for writing predictions: lam, lam_max, eta.
