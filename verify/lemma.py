@@ -178,7 +178,8 @@ def _built(claim_id: str, kind: Kind, predicted: Prediction, quantity: str, meas
     seeds = options.pop("seeds", None)
     params = (*params, *options.pop("params", ()))
     names = {p.name for p in params}
-    defaults = {name: options.pop(name) for name in list(options) if name in names}
+    # a claim option wins over a parameter of the same name (`delta`): give that one its default in `params`
+    defaults = {name: options.pop(name) for name in list(options) if name in names and name not in _CLAIM_OPTIONS}
     unknown = set(options) - _CLAIM_OPTIONS
     if unknown:
         raise ClaimError(f"{claim_id}: {sorted(unknown)[0]!r} is neither a claim option nor a parameter "
