@@ -18,7 +18,7 @@ from verify.space import Law
 
 p, x = sp.Rational(1, 5), sp.Symbol("x", real=True)  # x: an entry of the data point
 sparse = Law("sparse", stats.Normal("g", 0, 1) * stats.Bernoulli("keep", p) / sp.sqrt(p),
-             lambda rng, shape: rng.standard_normal(shape) * (rng.random(shape) < p) / np.sqrt(float(p)))
+             lambda rng, shape: rng.standard_normal(shape) * (rng.random(shape) < 0.2) / np.sqrt(0.2))
 
 
 def tied_limit(claim_id, second_moment):
