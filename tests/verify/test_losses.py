@@ -9,7 +9,7 @@ from verify import tied
 from verify.claim import Profile
 from verify.run import run_claim
 from verify.seeds import check_rng, repetition_rng
-from verify.tied import loss_claims, losses, mixture, nonneg_claims
+from verify.tied import loss_claims, losses, mixture, mixture_loss, nonneg_loss, sparse_coding_loss
 from verify.tied.theory import Activation, a, b, kappa_1, kappa_2, nu, sigma
 
 n = losses.n
@@ -71,15 +71,14 @@ def test_the_mixture_loss_is_least_at_the_note_s_root():
 
 
 def test_windows_hold_at_every_default_and_bracket_the_fixed_point():
-    for case in loss_claims.CASES:
+    for case in (mixture_loss.RELU, mixture_loss.INDICATOR, nonneg_loss.CASE, sparse_coding_loss.CASE):
         params = {p.name: p.default for p in case.params}
         assert loss_claims.monte_carlo(case).violated(params) is None
         assert loss_claims.BRACKET[0] < case.scale(params) < loss_claims.BRACKET[1]
     assert loss_claims.SMALLEST > 1 / 2  # the sparse model's own signal c cos(theta) C above C / 2
     assert loss_claims.RANDOM_C[0] * np.cos(loss_claims.RANDOM_THETA) >= loss_claims.SMALLEST
     assert loss_claims.BRACKET[0] * np.cos(np.abs(loss_claims.THETA_GRID).max()) >= loss_claims.SMALLEST
-    params = {p.name: p.default for p in loss_claims.NONNEG.params}
-    assert loss_claims.NONNEG.scale(params) == nonneg_claims.scale(params, params["b"])
+    assert float(loss_claims.SMALL) == loss_claims.SMALLEST and float(loss_claims.LARGE) == loss_claims.LARGEST
 
 
 def test_the_check_rng_is_shared_by_repetitions_and_not_by_seeds():
@@ -89,9 +88,18 @@ def test_the_check_rng_is_shared_by_repetitions_and_not_by_seeds():
 
 
 def test_the_landscape_figure_marks_the_fixed_point_and_draws_the_derived_loss():
-    result = run_claim(loss_claims.monte_carlo(loss_claims.MIXTURE), profile=Profile.QUICK)
+    result = run_claim(loss_claims.monte_carlo(mixture_loss.RELU), profile=Profile.QUICK)
     (label, at), = result.figure.marks
     assert at == pytest.approx(mixture.scale(-0.5, 0.02), rel=1e-12)
     (_, curve), = result.figure.lines
     measured = np.mean(result.figure.y, axis=0)
     assert np.abs(measured - np.array(curve)).max() < 0.01  # 2000 samples: the curves agree to ~1e-3
+
+
+def test_a_code_law_plugs_in_through_its_moments():
+    from verify.space import uniform
+
+    law = uniform(1, 2)
+    via_law = losses.NONNEG.loss().subs({kappa_1: law.moment(1), kappa_2: law.moment(2)})
+    via_model = nonneg_loss.CASE.loss().subs({nonneg_loss.C: 1, nonneg_loss.C_prime: 2})
+    assert sp.simplify(via_law - via_model) == 0 and via_model.free_symbols == {a, nu, b}

@@ -32,8 +32,8 @@ from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.measure import EPS, experiment, gamma
 from verify.seeds import check_rng
-from verify.tied import losses, mixture, nonneg, nonneg_claims, sparse_coding, theory as tied
-from verify.tied.losses import c, theta, w1, w2
+from verify.tied import losses, theory as tied
+from verify.tied.losses import c, w1, w2
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §§2, 4-6 (population losses)"
 # Where losses are evaluated: each case's window hypotheses hold for every c cos(theta) >= SMALLEST
@@ -41,6 +41,7 @@ SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §§2,
 # The minimiser is sought in BRACKET, where the hypotheses put c* (the fixed-point residual changes
 # sign), so the angle grid at c* stays above SMALLEST: 0.9 cos(0.6) = 0.74.
 SMALLEST, LARGEST = 0.7, 1.6
+SMALL, LARGE = sp.Rational(7, 10), sp.Rational(8, 5)  # the same, for hypotheses
 RANDOM_C, RANDOM_THETA = (0.8, 1.5), 0.5
 BRACKET = (0.9, LARGEST)
 C_GRID, THETA_GRID = np.linspace(SMALLEST, LARGEST, 19), np.linspace(-0.6, 0.6, 17)
@@ -251,65 +252,30 @@ def curvature(case: LossCase, loss: sp.Expr | None = None, id: str | None = None
                   stream=f"{case.prefix}landscape")
 
 
-def _fixed_point(case: LossCase, params: dict) -> float:
+def claims(case: LossCase) -> tuple[Claim, ...]:
+    """The four claims of a case, on its derived loss."""
+    return tuple(factory(case) for factory in (monte_carlo, gradient, minimiser, curvature))
+
+
+def fixed_point(case: LossCase, params: dict) -> float:
     """The root in BRACKET of the model's fixed-point residual T + c U (from its expected gradient)."""
     residual = case.codes(tied.fixed_point_equation(*case.model.gradient()))
     values = {k: params[k] for k in _names(params) if k in {s.name for s in residual.free_symbols}}
     return tied.admissible_root(residual, values, *BRACKET)
 
 
-def _dictionary(params, rng) -> np.ndarray:
+def draw_truth(params, rng) -> np.ndarray:
+    """A* (n, m): unit-norm, mu-incoherent columns."""
     return dictionary.incoherent_dictionary(params["n"], params["m"], params["mu"], rng)
 
 
-def _one_atom(law: dictionary.CodeLaw):
+def one_atom(law: dictionary.CodeLaw):
+    """Y (m per_atom, n): k = 1, per_atom samples of each atom, codes of `law` on [C, C'], no noise."""
     return lambda params, A, rng: dictionary.one_atom_samples(
         A, params["per_atom"], dictionary.Codes(law, params["C"], params["C_prime"]), rng)[0]
 
 
-_small, _large = sp.nsimplify(SMALLEST), sp.nsimplify(LARGEST)
-_n, _mu, _b, _sigma, _C, _C_prime = mixture.n, mixture.mu, tied.b, tied.sigma, nonneg.C, nonneg.C_prime
-_DICT = (Param("n", 128, "data dimension", low=2), Param("m", 8, "number of units (centres or atoms)", low=1),
-         Param("mu", 2.5, "incoherence: |<s_i, s_j>| <= mu / sqrt(n)", low=0))
-_MIXTURE = (*_DICT, Param("sigma", 0.02, "noise standard deviation", low=0), Param("b", -0.5, "bias", high=0),
-            Param("per_class", 1000, "samples per class", low=1))
-# One-hot gating at every evaluated geometry, with the noise 4 standard deviations (sigma c) out:
-# cross-talk LARGEST mu / sqrt(n) below -b, the own signal SMALLEST above it.
-_GATING = (sp.Lt(_large * (_mu / sp.sqrt(_n) + 4 * _sigma), -_b), sp.Lt(-_b + 4 * _sigma * _large, _small))
-_CODES = (Param("n", 256, "data dimension", low=2), Param("m", 4, "number of atoms", low=1), _DICT[2],
-          Param("C", 1.0, "smallest code magnitude C", low=1e-3), Param("per_atom", 2000, "samples of each atom", low=1))
-
-_mixture_case = functools.partial(
-    LossCase, params=_MIXTURE, window=_GATING, codes=lambda e: e, truth=_dictionary,
-    samples=lambda params, S, rng: dictionary.stratified_mixture(S, params["per_class"], params["sigma"], rng)[0],
-    bias=lambda params: params["b"], quick=Setting(seeds=4), full=Setting(seeds=8, values={"per_class": 4000}))
-MIXTURE = _mixture_case(
-    prefix="mixture.", model=losses.MIXTURE, unit=lambda params: tied.unit(tied.Activation.RELU),
-    scale=lambda params: mixture.scale(params["b"], params["sigma"]),
-    eigenvalues=lambda: tied.jacobian_eigenvalues(*mixture.expected_gradient()))
-MIXTURE_INDICATOR = _mixture_case(
-    prefix="mixture.indicator_", model=losses.MIXTURE_INDICATOR, unit=lambda params: tied.unit(tied.Activation.INDICATOR),
-    scale=lambda params: _fixed_point(MIXTURE_INDICATOR, params),
-    eigenvalues=lambda: tied.jacobian_eigenvalues(*losses.MIXTURE_INDICATOR.gradient()))
-NONNEG = LossCase(
-    prefix="nonneg.", model=losses.NONNEG,
-    params=(*_CODES, Param("C_prime", 2.0, "largest code C'", low=1e-3), Param("b", -0.6, "ReLU bias", high=0)),
-    # every unit active on its atom (own signal SMALLEST C above -b), silent on the others
-    window=(sp.Lt(_large * _C_prime * _mu / sp.sqrt(_n), -_b), sp.Lt(-_b, _small * _C), sp.Le(_C, _C_prime)),
-    codes=nonneg.in_codes, truth=_dictionary, samples=_one_atom(dictionary.CodeLaw.UNIFORM),
-    unit=lambda params: tied.unit(tied.Activation.RELU), bias=lambda params: params["b"],
-    scale=lambda params: nonneg_claims.scale(params, params["b"]), eigenvalues=nonneg.eigenvalues,
-    quick=Setting(seeds=4), full=Setting(seeds=8, values={"per_atom": 8000}))
-SPARSE_CODING = LossCase(
-    prefix="sparse_coding.", model=losses.SPARSE_CODING,
-    params=(*_CODES, Param("C_prime", 1.5, "largest code magnitude C'", low=1e-3)),
-    # signed codes +-U[C, C'] (kappa_2 that of U[C, C']), threshold C/2: own signal SMALLEST C above
-    # it (SMALLEST > 1/2), cross-talk below it
-    window=(sp.Lt(_large * _C_prime * _mu / sp.sqrt(_n), _C / 2), sp.Le(_C, _C_prime)),
-    codes=nonneg.in_codes, truth=_dictionary, samples=_one_atom(dictionary.CodeLaw.SIGNED_UNIFORM),
-    unit=lambda params: tied.unit(tied.Activation.HARD_THRESHOLD, params["C"] / 2), bias=lambda params: 0.0,
-    scale=lambda params: _fixed_point(SPARSE_CODING, params), eigenvalues=sparse_coding.eigenvalues_at_truth,
-    quick=Setting(seeds=4), full=Setting(seeds=8, values={"per_atom": 8000}))
-CASES = (MIXTURE, MIXTURE_INDICATOR, NONNEG, SPARSE_CODING)
-
-CLAIMS = tuple(factory(case) for case in CASES for factory in (monte_carlo, gradient, minimiser, curvature))
+CODE_PARAMS = (Param("n", 256, "data dimension", low=2), Param("m", 4, "number of atoms", low=1),
+               Param("mu", 2.5, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0),
+               Param("C", 1.0, "smallest code magnitude C", low=1e-3),
+               Param("per_atom", 5000, "samples of each atom", low=1))

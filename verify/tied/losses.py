@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from verify.tied import mixture, nonneg, sparse_coding, theory as tied
-from verify.tied.theory import Activation, a, b, c, kappa_1, kappa_2, nu, q, sigma, z
+from verify.tied.theory import Activation, a, b, c, kappa_1, kappa_2, nu, sigma, z
 
 n = mixture.n  # the data dimension: the noise off the plane of (s, w) has n - 2 coordinates
 theta = sp.Symbol("theta", real=True)  # the angle between W_i and s_i
