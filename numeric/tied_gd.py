@@ -54,6 +54,12 @@ def sample_gradient(W: np.ndarray, b: np.ndarray | float, Y: np.ndarray, unit: U
     return -(X.T @ R + (slope * (R @ W.T)).T @ Y) / Y.shape[0]
 
 
+def sample_loss(W: np.ndarray, b: np.ndarray | float, Y: np.ndarray, unit: Unit) -> float:
+    """The empirical loss: the mean over the rows y of Y of 1/2 ||y - W^T sigma(W y + b)||^2."""
+    R = Y - encode(W, b, Y, unit) @ W
+    return 0.5 * float(np.einsum("pn,pn->", R, R)) / Y.shape[0]
+
+
 def minibatch_gradient(b: np.ndarray | float, Y: np.ndarray, unit: Unit, batch: int,
                        rng: np.random.Generator) -> Gradient:
     """A gradient oracle on a fresh uniform mini-batch of `batch` rows of Y at every call."""

@@ -32,6 +32,8 @@ def draw(figure: Figure, title: str) -> bytes:
         _scaling(ax, figure, x, y)
     for (label, values), color in zip(figure.lines, LINE_COLORS * len(figure.lines)):
         ax.plot(x, values, "--", color=color, lw=1.3, label=label)
+    for label, at in figure.marks:
+        ax.axvline(at, ls=":", color=PREDICTED, lw=1.2, label=f"{label} = {at:.4g}")
     ax.set_title(textwrap.fill(title, 70), fontsize=10, parse_math=False)  # plain text
     ax.set_xlabel(figure.xlabel)
     ax.set_ylabel(figure.ylabel)

@@ -26,8 +26,9 @@ class Figure:
 
     CURVE: `predicted` is the predicted value at each x.  SCALING: `slope` is the predicted
     exponent and `fitted` the mean fitted exponent, drawn through the centroid of the data.
-    `lines` are labelled reference curves over `x` (already averaged over repetitions); `logy`
-    asks for a log y axis; `table` asks the report to print the data as a table too.
+    `lines` are labelled reference curves over `x` (already averaged over repetitions) and `marks`
+    labelled x values drawn as vertical lines; `logy` asks for a log y axis; `table` asks the report
+    to print the data as a table too.
     """
 
     kind: FigureKind
@@ -41,6 +42,7 @@ class Figure:
     lines: tuple[tuple[str, tuple[float, ...]], ...] = ()
     logy: bool = False
     table: bool = False
+    marks: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

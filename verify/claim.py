@@ -62,8 +62,9 @@ class Sweep:
     With `scaling=True` the figure is log-log with the fitted and predicted slopes; otherwise the
     predicted curve is the claim's prediction evaluated along the grid (when it depends on no bound
     symbol). `lines` are reference curves of this repetition over the same grid, drawn by label as
-    their mean over repetitions (a predicted envelope, a bound, a baseline). `logy` puts the y axis
-    on a log scale; `table` also prints the figure's data as a table in the report.
+    their mean over repetitions (a predicted envelope, a bound, a baseline); `marks` are labelled
+    points of the x axis drawn as vertical lines (a fixed point), also by their mean. `logy` puts the
+    y axis on a log scale; `table` also prints the figure's data as a table in the report.
     """
 
     over: str
@@ -74,6 +75,7 @@ class Sweep:
     lines: Mapping[str, np.ndarray] = field(default_factory=dict)
     logy: bool = False
     table: bool = False
+    marks: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -223,7 +223,9 @@ def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judg
     x = tuple(float(v) for v in first.x)
     lines = tuple((label, tuple(float(v) for v in np.mean([s.lines[label] for s in sweeps], axis=0)))
                   for label in first.lines)
-    common = dict(xlabel=first.over, ylabel=first.ylabel, lines=lines, logy=first.logy, table=first.table)
+    marks = tuple((label, float(np.mean([s.marks[label] for s in sweeps]))) for label in first.marks)
+    common = dict(xlabel=first.over, ylabel=first.ylabel, lines=lines, logy=first.logy, table=first.table,
+                  marks=marks)
     if first.scaling:
         return Figure(FigureKind.SCALING, x, y, slope=j.predicted, fitted=j.measured.estimate, **common)
     curve = None

@@ -34,3 +34,12 @@ def repetition_rng(root: int, claim_id: str, params: Mapping[str, object], repet
     """The generator of one repetition of one claim at one parameter point."""
     seq = np.random.SeedSequence(root, spawn_key=spawn_key(claim_id, params, repetition))
     return np.random.default_rng(seq)
+
+
+def check_rng(rng: np.random.Generator) -> np.random.Generator:
+    """A generator common to every repetition of one check: the node of `rng` (a repetition's
+    generator) without its repetition index, i.e. (root, claim, parameter point). A random instance
+    drawn from it (a point of a parameter space) is the same in each repetition, which measure it
+    afresh; another root seed draws another instance."""
+    seq = rng.bit_generator.seed_seq
+    return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key[:-1])))

@@ -188,6 +188,13 @@ def test_figures_draw_both_kinds_and_a_single_repetition():
     assert figures_module.draw(single, "one repetition").startswith(PNG)
 
 
+def test_marks_are_drawn_as_vertical_lines():
+    plain = Figure(FigureKind.CURVE, (0.0, 1.0, 2.0), ((1.0, 0.0, 1.0),), "c", "loss")
+    marked = dataclasses.replace(plain, marks=(("fixed point c*", 1.0),))
+    assert figures_module.draw(marked, "landscape").startswith(PNG)
+    assert figures_module.draw(marked, "landscape") != figures_module.draw(plain, "landscape")
+
+
 def test_reference_lines_log_axes_and_tables_render_everywhere(tmp_path):
     figure = Figure(FigureKind.CURVE, (16.0, 32.0), ((10.0, 20.0), (40.0, 80.0)), "n d", "width",
                     lines=(("derived", (1e9, 1e12)),), logy=True, table=True)
