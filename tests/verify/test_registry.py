@@ -33,7 +33,7 @@ def test_prediction_is_derived_and_finite_at_the_defaults(claim):
     assert not claim.violated(params), "the quick profile must satisfy the claim's own hypotheses"
     bindings = {name: 0.25 for name in claim.binds}
     assert math.isfinite(claim.predict(params, bindings))
-    assert isinstance(claim.predicted, sp.Basic)
+    assert isinstance(claim.prediction(params), sp.Basic)
     assert claim.status in Status
 
 
