@@ -8,8 +8,9 @@ import pytest
 from verify.cli import main
 from verify.registry import load_file
 
-# The population-level claims, and the finite-sample recovery claims (verify/tied/sparse_coding_gd.py).
-FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py")
+# The population-level claims, the finite-sample recovery claims (verify/tied/sparse_coding_gd.py),
+# and the sparse-coding claims with the moments of the wrong code law.
+FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py", "wrong_claims_codes.py")
 
 
 @pytest.mark.parametrize("name", FILES)
