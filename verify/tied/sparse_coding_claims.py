@@ -208,7 +208,7 @@ CLAIMS = (
                     "The exact population gradient under exact support recovery (q_i, q_ij, q_ijl closed form), "
                     "kappa_2 times its value at kappa_2 = 1",
                     r"\langle \hat g, \nabla L|_{\kappa_2=1} \rangle / \|\nabla L|_{\kappa_2=1}\|^2",
-                    measure_expected_gradient, 2, ZERO_MEAN_CODES, (_DELTA,)),
+                    measure_expected_gradient, 2, ZERO_MEAN_CODES, (_DELTA,), seeds=6),
     _gradient_claim("gradient_at_truth", "A* is not a fixed point: the gradient at the truth is the closed form's, Theta(k/n)",
                     r"\langle \hat g(A^*), \nabla L(A^*)|_{\kappa_2=1} \rangle / \|\nabla L(A^*)|_{\kappa_2=1}\|^2",
                     measure_at_truth, 2, SIGNED_THRESHOLD_CODES, resolution=TRUTH_RESOLUTION,
