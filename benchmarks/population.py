@@ -7,6 +7,7 @@ import numpy as np
 
 from benchmarks.timing import interleaved, once
 from numeric import dictionary, tied_gd
+from verify.space import rademacher
 from verify.tied.sparse_coding import inclusion_values
 
 SIZE = (128, 128, 4)  # n, m, k
@@ -14,6 +15,7 @@ DELTA = 0.1
 PILOT = 20_000  # Monte Carlo samples of the pilot run that fixes the constant of the 1/sqrt(p) law
 ACCURACIES = (3e-2, 1e-2)
 CHUNK = 20_000  # relative errors ||g_hat - g|| / ||g|| the Monte Carlo must reach
+RADEMACHER = rademacher().sample  # the codes of the model
 
 
 def run(rng: np.random.Generator, quick: bool) -> list[dict]:
@@ -31,7 +33,7 @@ def run(rng: np.random.Generator, quick: bool) -> list[dict]:
         """The mean per-sample gradient over p samples, in chunks of CHUNK (bounded memory)."""
         total = np.zeros_like(W)
         for size in np.diff(np.r_[0:p:CHUNK, p]):
-            Y, X_star = dictionary.sparse_samples(A_star, k, int(size), rng)
+            Y, X_star = dictionary.sparse_samples(A_star, k, int(size), rng, RADEMACHER)
             total += size * tied_gd.sample_gradient(W, 0.0, Y, None, support=X_star != 0)
         return total / p
 

@@ -2,14 +2,14 @@
 
 A dictionary A_star: (n, m) has unit-norm, mu-incoherent columns (|<A*_i, A*_j>| <= mu / sqrt(n)).
 Samples Y: (p, n) are y = A_star x_star + noise, with codes X_star: (p, m) supported on uniformly
-random k-subsets. A mixture of Gaussians is the case k = 1 with one-hot codes drawn from weights pi.
+random k-subsets, their entries i.i.d. from a code law's sampler (`verify.space.Law.sample`, e.g.
+Rademacher). A mixture of Gaussians is the case k = 1 with one-hot codes drawn from weights pi.
 An autoencoder's weights are W: (m, n) (rows W_i); as a dictionary estimate A = W^T.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,25 +23,7 @@ NEAR_ROUNDOFF = 1e-12
 MAX_DRAWS = 200
 
 
-class CodeLaw(enum.Enum):
-    """The law of a non-zero code entry x*_i given i in S."""
-
-    RADEMACHER = "rademacher"  # +-1, symmetric: kappa_1 = 0, kappa_2 = 1
-    SIGNED_UNIFORM = "signed_uniform"  # random sign times U[low, high]: symmetric, bounded away from 0
-    UNIFORM = "uniform"  # U[low, high], non-negative codes
-
-
-@dataclass(frozen=True)
-class Codes:
-    """Code law on the support: `law`, with magnitudes in [low, high] (0 < low <= high)."""
-
-    law: CodeLaw = CodeLaw.RADEMACHER
-    low: float = 1.0
-    high: float = 1.0
-
-    def __post_init__(self) -> None:
-        if not 0 < self.low <= self.high:
-            raise ParameterError(f"code magnitudes must satisfy 0 < low <= high; got low={self.low}, high={self.high}")
+Sampler = Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]  # (rng, shape) -> i.i.d. entries
 
 
 def incoherent_dictionary(n: int, m: int, mu: float, rng: np.random.Generator) -> np.ndarray:
@@ -85,19 +67,18 @@ def random_supports(p: int, m: int, k: int, rng: np.random.Generator) -> np.ndar
     return S
 
 
-def draw_codes(S: np.ndarray, codes: Codes, rng: np.random.Generator) -> np.ndarray:
-    """X_star (p, m): independent entries of law `codes` on the support S, 0 off it."""
-    magnitude = rng.uniform(codes.low, codes.high, S.shape)
-    if codes.law is CodeLaw.RADEMACHER:
-        magnitude = np.ones(S.shape)
-    if codes.law is not CodeLaw.UNIFORM:
-        magnitude *= rng.choice((-1.0, 1.0), S.shape)
-    return np.where(S, magnitude, 0.0)
+def draw_codes(S: np.ndarray, codes: Sampler, rng: np.random.Generator) -> np.ndarray:
+    """X_star (p, m): independent entries drawn by `codes` on the support S (one draw per entry of
+    S, in row-major order), 0 off it."""
+    X = np.zeros(S.shape)
+    X[S] = codes(rng, (int(S.sum()),))
+    return X
 
 
-def sparse_samples(A_star: np.ndarray, k: int, p: int, rng: np.random.Generator, codes: Codes = Codes(),
+def sparse_samples(A_star: np.ndarray, k: int, p: int, rng: np.random.Generator, codes: Sampler,
                    sigma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Y (p, n) = X_star A_star^T + N(0, sigma^2) noise, and X_star (p, m); k-sparse uniform supports."""
+    """Y (p, n) = X_star A_star^T + N(0, sigma^2) noise, and X_star (p, m); k-sparse uniform supports,
+    codes drawn by the sampler `codes`."""
     check_unit_columns(A_star)
     if sigma < 0:
         raise ParameterError(f"sigma must be >= 0 (noise standard deviation); got {sigma}")
@@ -105,11 +86,11 @@ def sparse_samples(A_star: np.ndarray, k: int, p: int, rng: np.random.Generator,
     return X @ A_star.T + sigma * rng.standard_normal((p, A_star.shape[0])), X
 
 
-def one_atom_samples(A_star: np.ndarray, per_atom: int, codes: Codes,
+def one_atom_samples(A_star: np.ndarray, per_atom: int, codes: Sampler,
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Y (m per_atom, n) and X_star (m per_atom, m): supports of size k = 1, exactly `per_atom` samples
-    of each atom (q_i = 1/m without the multinomial spread), codes of law `codes` (e.g. non-negative
-    Codes(CodeLaw.UNIFORM, 1, 2)); noise-free."""
+    of each atom (q_i = 1/m without the multinomial spread), codes drawn by `codes` (e.g. the
+    non-negative `verify.space.uniform(1, 2).sample`); noise-free."""
     check_unit_columns(A_star)
     if per_atom < 1:
         raise ParameterError(f"per_atom must be >= 1 (samples of each atom); got {per_atom}")

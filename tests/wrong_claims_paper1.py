@@ -49,11 +49,11 @@ CLAIMS = (
             quick=Setting(seeds=2, values={"sigma": 0.1})),
     # correlation constant beta_0 doubled
     variant("sparse_coding.correlation", "correlation_beta_doubled",
-            predicted=find("sparse_coding.correlation").predicted + sparse_coding_correlation.idealised()["beta_0"]
-            * sparse_coding_correlation.g_sq),
+            predicted=find("sparse_coding.correlation").prediction() + sparse_coding_correlation.idealised()["beta_0"]
+            .subs(tied.kappa_2, 1) * sparse_coding_correlation.g_sq),
     # Young's bound without its epsilon, checked at the floor (delta = 0.005), where <g, Delta> ~ 0
     variant("sparse_coding.correlation_population", "correlation_no_epsilon",
-            predicted=find("sparse_coding.correlation_population").predicted.subs(sparse_coding_correlation.e_sq, 0),
+            predicted=find("sparse_coding.correlation_population").prediction().subs(sparse_coding_correlation.e_sq, 0),
             quick=Setting(seeds=3, values={"delta": 0.005})),
     # step lemma with the factor 1 - 4 alpha zeta
     variant("tied.step_lemma", "step_lemma_four",

@@ -246,8 +246,8 @@ def _round(hypothesis, points: int, seed: int):
 
 
 def _strategy(st, param: Param, bounds: tuple[float, float] | None):
-    if param.categorical:  # every named choice, at its default arguments
-        return st.sampled_from(list(param.choices.named))
+    if param.categorical:  # every named choice the domain accepts, at its default arguments
+        return st.sampled_from(list(param.choices.accepted()))
     low, high = bounds
     if param.integer:
         return st.integers(int(low), int(high))

@@ -72,6 +72,11 @@ class Choices:
         args = [a for a in rest[:-1].split(",") if a.strip()] if paren else []
         return self.named[name](*(sp.nsimplify(sympy_number(a)) for a in args))
 
+    def accepted(self) -> dict[str, object]:
+        """The named choices at their default arguments that the domain accepts, by name."""
+        chosen = {name: make() for name, make in self.named.items()}
+        return {name: value for name, value in chosen.items() if self.accepts(value)}
+
     def describe(self) -> str:
         return ", ".join(self.named) + (f" ({self.rule})" if self.rule else "")
 

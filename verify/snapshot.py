@@ -79,14 +79,15 @@ def expressions(files: Sequence[str] = ()) -> dict[str, dict[str, sp.Basic]]:
 
 def predictions(claim: Claim) -> dict[str, sp.Basic]:
     """A claim's prediction, keyed `claims/<id>`; where it depends on a choice (an activation, a law),
-    also at every other named choice of each such parameter, keyed `claims/<id>[name=choice]`."""
+    also at every other named choice of each such parameter that its domain accepts, keyed
+    `claims/<id>[name=choice]`."""
     found = {f"claims/{claim.id}": claim.prediction()}
     if callable(claim.predicted):
         wanted = inspect.signature(claim.predicted).parameters
         for param in claim.params:
             if param.categorical and param.name in wanted:
                 default = str(param.coerce(param.default))
-                for choice in map(param.coerce, param.choices.named):
+                for choice in param.choices.accepted().values():
                     if str(choice) != default:
                         found[f"claims/{claim.id}[{param.name}={choice}]"] = claim.prediction({param.name: choice})
     return found

@@ -86,8 +86,27 @@ def gelu() -> Activation:
     return Activation("gelu", z * (1 + sp.erf(z / sp.sqrt(2))) / 2)
 
 
+def hard_threshold(tau: sp.Expr = sp.Rational(1, 2)) -> Activation:
+    """z 1{|z| >= tau}: the decoding rule of Arora et al. (paper 1, with b = 0)."""
+    tau = sp.nsimplify(tau)
+    return Activation("hard_threshold", sp.Piecewise((z, sp.Abs(z) >= tau), (0, True)), (tau,))
+
+
+def soft_threshold(tau: sp.Expr = sp.Rational(1, 2)) -> Activation:
+    """sign(z) max(|z| - tau, 0)."""
+    tau = sp.nsimplify(tau)
+    return Activation("soft_threshold", sp.Piecewise((z - tau, z > tau), (z + tau, z < -tau), (0, True)), (tau,))
+
+
+def indicator() -> Activation:
+    """1{z > 0}: its slope is 0 almost everywhere (paper 1: the tied gradient becomes Lloyd's)."""
+    return Activation("indicator", sp.Piecewise((1, z > 0), (0, True)))
+
+
 ACTIVATIONS = Choices("activation", {"relu": relu, "leaky_relu": leaky_relu, "identity": identity, "erf": erf,
                                      "tanh": tanh, "gelu": gelu})
+TIED_ACTIVATIONS = Choices("activation", {"relu": relu, "hard_threshold": hard_threshold,
+                                          "soft_threshold": soft_threshold, "indicator": indicator})
 
 
 Sampler = Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]
@@ -111,6 +130,25 @@ class Law:
         return _moment(self, k)
 
     @property
+    def support(self) -> sp.Set:
+        """Where the law puts mass: its atoms of positive mass, or the set where its density is
+        positive (by `solveset`; the variable's domain where SymPy cannot say)."""
+        return _support(self)
+
+    @property
+    def floor(self) -> sp.Expr:
+        """ess inf |X|: the smallest magnitude in the support's closure (0 when it reaches 0)."""
+        pieces = self.support.args if isinstance(self.support, sp.Union) else (self.support,)
+        points = [sp.FiniteSet(v) for p in pieces if isinstance(p, sp.FiniteSet) for v in p]
+        intervals = [p for p in pieces if not isinstance(p, sp.FiniteSet)] + points
+        return sp.Min(*(sp.Max(p.inf, -p.sup, 0) for p in intervals))  # the distance of 0 to each piece
+
+    @property
+    def ceiling(self) -> sp.Expr:
+        """ess sup |X|: the largest magnitude in the support (oo when it is unbounded)."""
+        return sp.Max(sp.Abs(self.support.inf), sp.Abs(self.support.sup))
+
+    @property
     def symmetric(self) -> bool:
         """X and -X have the same law: every odd moment up to 7 vanishes and the density (or mass
         function) is even where SymPy can say so."""
@@ -122,6 +160,21 @@ def _moment(law: Law, k: int) -> sp.Expr:
     from sympy import stats
 
     return sp.simplify(stats.E(law.variable**k))
+
+
+@functools.lru_cache(maxsize=None)
+def _support(law: Law) -> sp.Set:
+    from sympy import stats
+
+    density = stats.density(law.variable)
+    if hasattr(density, "dict"):  # a finite law: its atoms of positive mass
+        return sp.FiniteSet(*(value for value, mass in density.dict.items() if mass != 0))
+    domain = stats.pspace(law.variable).domain.set
+    try:
+        positive = sp.solveset(density(_x) > 0, _x, domain)
+    except NotImplementedError:  # e.g. a density with symbolic ends
+        return domain
+    return domain if isinstance(positive, sp.ConditionSet) else positive
 
 
 def gaussian() -> Law:
@@ -140,16 +193,32 @@ def rademacher() -> Law:
 
 
 def uniform(low: sp.Expr = -sp.sqrt(3), high: sp.Expr = sp.sqrt(3)) -> Law:
-    """U[low, high] (by default the symmetric one of unit variance)."""
+    """U[low, high] (by default the symmetric one of unit variance); the ends may be symbols, for
+    derivations in them (the sampler then needs numbers)."""
     from sympy import stats
 
     low, high = sp.nsimplify(low), sp.nsimplify(high)
-    if not low < high:
+    if (high - low).is_positive is False:
         raise ValueError(f"uniform(low, high) needs low < high; got {low}, {high}")
+    return Law("uniform", stats.Uniform("xi", low, high),
+               lambda rng, shape: rng.uniform(float(low), float(high), size=shape), (low, high))
+
+
+def signed_uniform(low: sp.Expr = sp.Rational(1, 2), high: sp.Expr = sp.Integer(1)) -> Law:
+    """A random sign times U[low, high], 0 < low < high: symmetric, with magnitudes in [low, high]
+    (paper 1's signed codes, C <= |x| <= C')."""
+    from sympy import stats
+
+    low, high = sp.nsimplify(low), sp.nsimplify(high)
+    if not (low.is_positive and (high - low).is_positive):
+        raise ValueError(f"signed_uniform(low, high) needs 0 < low < high; got {low}, {high}")
+    xi = sp.Symbol("xi", real=True)
+    density = sp.Piecewise((1 / (2 * (high - low)), sp.Abs(xi) >= low), (0, True))
     a, b = float(low), float(high)
-    return Law("uniform", stats.Uniform("xi", low, high), lambda rng, shape: rng.uniform(a, b, size=shape),
-               (low, high))
+    return Law("signed_uniform", stats.ContinuousRV(xi, density, set=sp.Interval(-high, high)),
+               lambda rng, shape: rng.choice((-1.0, 1.0), size=shape) * rng.uniform(a, b, size=shape), (low, high))
 
 
 WEIGHT_LAWS = Choices("weight law", {"gaussian": gaussian, "rademacher": rademacher, "uniform": uniform})
-CODE_LAWS = Choices("code law", {"rademacher": rademacher, "gaussian": gaussian, "uniform": uniform})
+CODE_LAWS = Choices("code law", {"rademacher": rademacher, "gaussian": gaussian, "uniform": uniform,
+                                 "signed_uniform": signed_uniform})

@@ -5,6 +5,7 @@ import pytest
 
 from numeric import dictionary, landscape, tied_gd
 from verify.claim import ParameterError
+from verify.space import relu
 from verify.tied import theory as tied
 
 
@@ -23,7 +24,7 @@ def test_weights_sit_at_scale_and_angle_and_tilt_off_every_truth():
 def test_sample_loss_is_the_mean_per_sample_loss():
     rng = np.random.default_rng(1)
     W, Y, b = rng.standard_normal((3, 6)), rng.standard_normal((50, 6)), -0.2
-    u = tied.unit(tied.Activation.RELU)
+    u = tied.unit(relu())
     loop = np.mean([0.5 * np.sum((y - W.T @ np.maximum(W @ y + b, 0)) ** 2) for y in Y])
     assert tied_gd.sample_loss(W, b, Y, u) == pytest.approx(loop, rel=1e-13)
     A = dictionary.incoherent_dictionary(6, 3, 10, rng)

@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 
 from numeric import dictionary, matching, tied_gd
+from verify import space
 from verify.tied import sparse_coding
 from verify.claim import ParameterError
+
+RADEMACHER = space.rademacher().sample
 
 
 def test_finite_sample_gradient_converges_to_population_at_rate_one_over_sqrt_p():
@@ -19,7 +22,7 @@ def test_finite_sample_gradient_converges_to_population_at_rate_one_over_sqrt_p(
     g = sparse_coding.population(A, 1)(W)
     gaps = []
     for p in (2_000, 8_000, 32_000):
-        Y, _ = dictionary.sparse_samples(A, 1, p, rng)
+        Y, _ = dictionary.sparse_samples(A, 1, p, rng, RADEMACHER)
         gaps.append(np.linalg.norm(sparse_coding.sample_gradient(W, Y) - g))
     assert gaps[2] < gaps[1] < gaps[0]
     slope = np.polyfit(np.log([2_000, 8_000, 32_000]), np.log(gaps), 1)[0]
@@ -29,11 +32,10 @@ def test_finite_sample_gradient_converges_to_population_at_rate_one_over_sqrt_p(
 def test_arora_update_keeps_unit_columns_and_minibatch_oracle_runs():
     rng = np.random.default_rng(1)
     A = dictionary.incoherent_dictionary(64, 32, 10, rng)
-    Y, _ = dictionary.sparse_samples(A, 2, 2_000, rng)
+    Y, _ = dictionary.sparse_samples(A, 2, 2_000, rng, RADEMACHER)
     path = tied_gd.run_arora(dictionary.near_init(A, 0.2, rng).T, Y, 0.5, 16.0, 5)
     assert np.allclose(np.linalg.norm(path[-1], axis=0), 1)
-    oracle = tied_gd.minibatch_gradient(0.0, Y, sparse_coding.sample_gradient.__globals__["tied"].unit(
-        sparse_coding.tied.Activation.HARD_THRESHOLD, 0.5), 500, rng)
+    oracle = tied_gd.minibatch_gradient(0.0, Y, sparse_coding.tied.unit(space.hard_threshold(0.5)), 500, rng)
     assert oracle(dictionary.near_init(A, 0.2, rng)).shape == (32, 64)
 
 
@@ -63,7 +65,7 @@ def test_gd_on_the_exhaustive_data_set_is_exactly_population_gd():
     population = tied_gd.run_gd(W0, sparse_coding.population(A_star, 2), zeta, 20)
     oracle = tied_gd.run_gd(W0, lambda W: tied_gd.sample_gradient(W, 0.0, Y, None, support=S), zeta, 20)
     threshold = tied_gd.run_gd(W0, lambda W: sparse_coding.sample_gradient(W, Y), zeta, 20)
-    unit = sparse_coding.tied.unit(sparse_coding.tied.Activation.HARD_THRESHOLD, sparse_coding.THRESHOLD)
+    unit = sparse_coding.tied.unit(space.hard_threshold(sparse_coding.threshold(space.rademacher())))
     assert all(matching.support_recovery_rate(tied_gd.encode(W, 0.0, Y, unit), X) == 1 for W in threshold)
     scale = np.abs(population).max()
     assert np.abs(oracle - population).max() <= 1e-12 * scale
@@ -86,7 +88,7 @@ def test_run_gd_on_a_quadratic_is_the_matrix_power():
 def test_track_gd_records_the_deviation_of_each_step_from_the_reference():
     rng = np.random.default_rng(3)
     A = dictionary.incoherent_dictionary(32, 16, 10, rng)
-    Y, _ = dictionary.sparse_samples(A, 2, 500, rng)
+    Y, _ = dictionary.sparse_samples(A, 2, 500, rng, RADEMACHER)
     exact = sparse_coding.population(A, 2)
     W0 = dictionary.near_init(A, 0.2, rng)
     path, deviations = tied_gd.track_gd(W0, lambda W: sparse_coding.sample_gradient(W, Y), exact, 2.0, 5)
@@ -122,7 +124,7 @@ def test_smallest_factor_recovers_a_geometric_rate_and_brackets_the_boundary():
 def test_arora_step_matches_a_per_column_loop():
     rng = np.random.default_rng(6)
     A_star = dictionary.incoherent_dictionary(16, 8, 10, rng)
-    Y, _ = dictionary.sparse_samples(A_star, 2, 40, rng)
+    Y, _ = dictionary.sparse_samples(A_star, 2, 40, rng, RADEMACHER)
     A = dictionary.near_init(A_star, 0.2, rng).T
     expected = A.copy()
     for i in range(8):
@@ -138,8 +140,8 @@ def test_arora_step_matches_a_per_column_loop():
 def test_full_minibatch_is_the_full_gradient_and_a_bad_batch_is_refused():
     rng = np.random.default_rng(7)
     A = dictionary.incoherent_dictionary(16, 8, 10, rng)
-    Y, _ = dictionary.sparse_samples(A, 2, 100, rng)
-    unit = sparse_coding.tied.unit(sparse_coding.tied.Activation.HARD_THRESHOLD, 0.5)
+    Y, _ = dictionary.sparse_samples(A, 2, 100, rng, RADEMACHER)
+    unit = sparse_coding.tied.unit(space.hard_threshold(0.5))
     W = dictionary.near_init(A, 0.1, rng)
     full = tied_gd.minibatch_gradient(0.0, Y, unit, 100, rng)(W)
     assert np.allclose(full, sparse_coding.sample_gradient(W, Y), rtol=1e-12, atol=1e-15)

@@ -19,31 +19,31 @@ def _random_unit_pair(rng, n, t):
 @pytest.mark.parametrize("seed", range(5))
 def test_identities_on_random_unit_vectors(seed):
     rng = np.random.default_rng(seed)
-    n, q = 20, rng.uniform(0.01, 1)
+    n, q, kappa_2 = 20, rng.uniform(0.01, 1), rng.uniform(0.2, 3)
     A, A_star = _random_unit_pair(rng, n, rng.uniform(0.05, 1.5))
     d = np.linalg.norm(A - A_star)
     lam = A @ A_star
     assert lam == pytest.approx(1 - d**2 / 2, abs=1e-14)
-    g = q * lam * (lam * A - A_star)  # the idealised gradient, typed here
+    g = q * kappa_2 * lam * (lam * A - A_star)  # the idealised gradient, typed here
     inner, norm = g @ (A - A_star), g @ g
-    assert inner == pytest.approx(q * lam * d**2 * (1 - d**2 / 4), rel=1e-12)
-    assert norm == pytest.approx(q**2 * lam**2 * d**2 * (1 - d**2 / 4), rel=1e-12)
-    derived = {k: float(compile_expr(e, ["q", "d"])(q, d)) for k, e in corr.idealised().items()}
+    assert inner == pytest.approx(q * kappa_2 * lam * d**2 * (1 - d**2 / 4), rel=1e-12)
+    assert norm == pytest.approx((q * kappa_2 * lam) ** 2 * d**2 * (1 - d**2 / 4), rel=1e-12)
+    derived = {k: float(compile_expr(e, ["q", "kappa_2", "d"])(q, kappa_2, d)) for k, e in corr.idealised().items()}
     assert derived["inner"] == pytest.approx(inner, rel=1e-12) and derived["norm"] == pytest.approx(norm, rel=1e-12)
-    assert derived["alpha_0"] == pytest.approx(q * lam * (1 - d**2 / 4) / 2, rel=1e-12)
-    assert derived["beta_0"] == pytest.approx(1 / (2 * q * lam), rel=1e-12)
+    assert derived["alpha_0"] == pytest.approx(q * kappa_2 * lam * (1 - d**2 / 4) / 2, rel=1e-12)
+    assert derived["beta_0"] == pytest.approx(1 / (2 * q * kappa_2 * lam), rel=1e-12)
 
 
 def test_young_bound_holds_for_random_perturbations_of_the_idealised_gradient():
     rng = np.random.default_rng(7)
-    bound = compile_expr(corr.young_bound(), ["q", "d", "g_sq", "e_sq"])
+    bound = compile_expr(corr.young_bound(), ["q", "kappa_2", "d", "g_sq", "e_sq"])
     for _ in range(500):
         A, A_star = _random_unit_pair(rng, 10, rng.uniform(0.01, 1))
-        q, lam = rng.uniform(0.01, 0.5), A @ A_star
+        q, kappa_2, lam = rng.uniform(0.01, 0.5), rng.uniform(0.2, 3), A @ A_star
         e = rng.standard_normal(10) * rng.uniform(0, 0.5)
-        g = q * lam * (lam * A - A_star) + q * e
+        g = q * kappa_2 * lam * (lam * A - A_star) + q * e
         d = np.linalg.norm(A - A_star)
-        assert g @ (A - A_star) >= float(bound(q, d, g @ g, e @ e)) - 1e-14
+        assert g @ (A - A_star) >= float(bound(q, kappa_2, d, g @ g, e @ e)) - 1e-14
 
 
 def test_step_lemma_is_the_expanded_square_and_holds_on_correlated_instances():

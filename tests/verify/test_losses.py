@@ -10,7 +10,8 @@ from verify.claim import Profile
 from verify.run import run_claim
 from verify.seeds import check_rng, repetition_rng
 from verify.tied import loss_claims, losses, mixture, mixture_loss, nonneg_loss, sparse_coding_loss
-from verify.tied.theory import Activation, a, b, kappa_1, kappa_2, nu, sigma
+from verify.space import hard_threshold, indicator, relu
+from verify.tied.theory import a, b, kappa_1, kappa_2, nu, sigma
 
 n = losses.n
 
@@ -19,12 +20,12 @@ def test_unit_loss_is_the_moments_written_out():
     # 1/2 E||y||^2 - E[<w,y>(<w,y> + b)] + 1/2 nu E(<w,y> + b)^2, <w,y> = a x + <w, eta>
     wy2 = a**2 * kappa_2 + sigma**2 * nu
     typed = (kappa_2 + n * sigma**2) / 2 - (wy2 + a * b * kappa_1) + nu * (wy2 + 2 * a * b * kappa_1 + b**2) / 2
-    assert sp.expand(losses.unit_loss(Activation.RELU) - typed) == 0
-    assert sp.expand(losses.unit_loss(Activation.HARD_THRESHOLD) - typed) == 0
-    assert sp.expand(losses.unit_loss(Activation.INDICATOR) - ((kappa_2 + n * sigma**2) / 2 - a * kappa_1 + nu / 2)) == 0
+    assert sp.expand(losses.unit_loss(relu()) - typed) == 0
+    assert sp.expand(losses.unit_loss(hard_threshold()) - typed) == 0
+    assert sp.expand(losses.unit_loss(indicator()) - ((kappa_2 + n * sigma**2) / 2 - a * kappa_1 + nu / 2)) == 0
 
 
-@pytest.mark.parametrize("activation", [Activation.RELU, Activation.INDICATOR])
+@pytest.mark.parametrize("activation", [relu(), indicator()])
 def test_unit_loss_matches_monte_carlo_of_a_typed_per_sample_loss(activation):
     rng = np.random.default_rng(3)
     dim, p, b_, s_ = 7, 400_000, -0.3, 0.1
@@ -33,7 +34,7 @@ def test_unit_loss_matches_monte_carlo_of_a_typed_per_sample_loss(activation):
     x = rng.uniform(1.0, 2.0, p)  # kappa_1 = 3/2, kappa_2 = 7/3
     Y = x[:, None] * s + s_ * rng.standard_normal((p, dim))
     z = Y @ w + b_
-    code = np.maximum(z, 0) if activation is Activation.RELU else (z > 0).astype(float)
+    code = np.maximum(z, 0) if activation == relu() else (z > 0).astype(float)
     ell = 0.5 * np.sum((Y - code[:, None] * w) ** 2, axis=1)
     assert np.all(z > 0)  # the unit is active on every sample: the derived regime
     L = losses.unit_loss(activation).subs({a: w @ s, nu: w @ w, b: b_, sigma: s_, n: dim,
@@ -42,9 +43,9 @@ def test_unit_loss_matches_monte_carlo_of_a_typed_per_sample_loss(activation):
 
 
 def test_averaging_the_per_sample_gradient_reproduces_the_expected_unit_gradient():
-    mine, theirs = losses.active_gradient(Activation.RELU), tied.expected_unit_gradient()
+    mine, theirs = losses.active_gradient(relu()), tied.expected_unit_gradient()
     assert all(sp.expand(x - y) == 0 for x, y in zip(mine, theirs))
-    assert losses.active_gradient(Activation.INDICATOR) == (-kappa_1, 1)  # Lloyd: -(kappa_1 s - w)
+    assert losses.active_gradient(indicator()) == (-kappa_1, 1)  # Lloyd: -(kappa_1 s - w)
 
 
 @pytest.mark.parametrize("model", losses.MODELS, ids=lambda m: m.name)

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from numeric import dictionary
-from verify import tied
+from verify import space, tied
 from verify.tied import mixture, nonneg, nonneg_claims
 from verify.bridge import compile_expr
 from verify.claim import Profile
@@ -101,6 +101,6 @@ def test_a_bias_outside_the_window_is_invalid():
 def test_one_atom_samples_give_each_atom_per_atom_samples_alone():
     rng = np.random.default_rng(1)
     A = dictionary.incoherent_dictionary(16, 3, 10, rng)
-    Y, X = dictionary.one_atom_samples(A, 5, dictionary.Codes(dictionary.CodeLaw.UNIFORM, 1.0, 2.0), rng)
+    Y, X = dictionary.one_atom_samples(A, 5, space.uniform(1, 2).sample, rng)
     assert Y.shape == (15, 16) and np.all((X > 0).sum(axis=1) == 1) and np.all((X > 0).sum(axis=0) == 5)
     assert X.max() <= 2 and X[X > 0].min() >= 1 and np.allclose(Y, X @ A.T)

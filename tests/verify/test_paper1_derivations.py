@@ -9,8 +9,12 @@ import pytest
 import sympy as sp
 
 from numeric import dictionary, tied_gd
-from verify import tied
+from verify import space, tied
 from verify.tied import mixture, sparse_coding
+from reports.verdict import Verdict
+from verify.registry import find
+from verify.run import run_claim
+from verify.tied import claims as tied_claims
 from verify.tied.claims import _derived
 
 EPS = np.finfo(float).eps
@@ -19,12 +23,47 @@ EPS = np.finfo(float).eps
 def test_derived_gradient_is_the_identity_and_matches_backprop():
     assert tied.gradient_identity_residual() == sp.zeros(2, 3)
     rng = np.random.default_rng(0)
-    u = tied.unit(tied.Activation.SOFT_THRESHOLD, 0.2)
+    u = tied.unit(space.soft_threshold(0.2))
     W, b, y = rng.standard_normal((2, 3)), rng.standard_normal(2), rng.standard_normal(3)
     z = W @ y + b
     derived = _derived(2, 3)(*W.ravel(), *b, *y, *u.value(z), *u.slope(z))
     backprop = tied_gd.sample_gradient(W, b, y[None], u)
     assert np.abs(derived - backprop).max() <= 64 * EPS * (1 + np.abs(derived).max())
+
+
+TAU = 0.3
+ACTIVATION_ORACLES = {  # the note's activations (sec. 2), typed in NumPy
+    "relu": lambda Z: np.maximum(Z, 0.0),
+    f"hard_threshold({TAU})": lambda Z: np.where(np.abs(Z) >= TAU, Z, 0.0),
+    f"soft_threshold({TAU})": lambda Z: np.sign(Z) * np.maximum(np.abs(Z) - TAU, 0.0),
+    "indicator": lambda Z: (Z > 0).astype(float),
+}
+
+
+@pytest.mark.parametrize("text", ACTIVATION_ORACLES)
+def test_tied_activations_are_the_note_s_functions_with_their_slopes(text):
+    """Value (exactly) and slope (central differences, away from the kinks) of each activation of
+    `TIED_ACTIVATIONS` against the note's formulas."""
+    act, oracle = space.TIED_ACTIVATIONS.parse(text), ACTIVATION_ORACLES[text]
+    Z = np.random.default_rng(0).uniform(-2, 2, 2000)
+    Z = Z[np.min(np.abs(Z[:, None] - np.array([0.0, TAU, -TAU])), axis=1) > 1e-3]
+    u, h = tied.unit(act), 1e-6
+    assert np.array_equal(u.value(Z), oracle(Z))
+    assert np.allclose(u.slope(Z), (oracle(Z + h) - oracle(Z - h)) / (2 * h), rtol=0, atol=1e-8)
+    assert str(act) == text.replace(str(TAU), "3/10") and space.TIED_ACTIVATIONS.parse(str(act)) == act
+
+
+def test_kinks_are_derived_from_the_pieces():
+    kinks = tied_claims.kinks
+    assert kinks(space.relu()).tolist() == [0.0] and kinks(space.indicator()).tolist() == [0.0]
+    assert kinks(space.hard_threshold(TAU)).tolist() == [-TAU, TAU] == kinks(space.soft_threshold(TAU)).tolist()
+    assert kinks(space.erf()).size == 0
+
+
+@pytest.mark.parametrize("text", [*ACTIVATION_ORACLES, "hard_threshold", "soft_threshold(1/5)"])
+def test_the_gradient_identity_holds_for_every_tied_activation(text):
+    result = run_claim(find("tied.gradient_identity"), {"activation": text})
+    assert result.verdict is Verdict.PASS, result.reason
 
 
 def test_expected_unit_gradient_is_the_note_s_closed_forms():

@@ -9,8 +9,9 @@ from verify.cli import main
 from verify.registry import load_file
 
 # The population-level claims, the finite-sample recovery claims (verify/tied/sparse_coding_gd.py),
-# and wrong population losses (verify/tied/loss_claims.py).
-FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py", "wrong_claims_losses.py")
+# wrong population losses (verify/tied/loss_claims.py), and the sparse-coding claims with the moments
+# of the wrong code law.
+FILES = ("wrong_claims_paper1.py", "wrong_claims_recovery.py", "wrong_claims_losses.py", "wrong_claims_codes.py")
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -11,12 +11,13 @@ from numeric import tied_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.measure import gamma
-from verify.tied.theory import Activation, gradient, unit
+from verify.space import TIED_ACTIVATIONS, Activation, z
+from verify.tied.theory import gradient, unit
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §2"
 STEP_SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §3 (step lemma)"
-# Pre-activations closer than this to a kink (0 or +-tau) are redrawn: a difference step must not
-# cross one, and the steps below are <= 1e-3 times the entry sizes (O(1)) times ||y|| (<= 3 sqrt n).
+# Pre-activations closer than this to a kink (`kinks`: 0, +-tau) are redrawn: a difference step must
+# not cross one, and the steps below are <= 1e-3 times the entry sizes (O(1)) times ||y|| (<= 3 sqrt n).
 KINK_MARGIN = 0.05
 STEP = 1e-3
 
@@ -28,6 +29,15 @@ def _derived(m: int, n: int):
     names = [s.name for s in (*g["W"], *g["b"], *g["y"])]
     names += [f"value_{i}" for i in range(m)] + [f"slope_{i}" for i in range(m)]
     return compile_expr(sp.ImmutableMatrix(g["total"]), names)
+
+
+@functools.cache
+def kinks(activation: Activation) -> np.ndarray:
+    """The pre-activations where sigma or its slope may jump: the real roots of the boundaries of
+    its Piecewise conditions (none for a smooth sigma)."""
+    relations = activation.expr.atoms(sp.core.relational.Relational) if isinstance(activation.expr, sp.Piecewise) else set()
+    roots = {r for rel in relations for r in sp.solveset(rel.lhs - rel.rhs, z, sp.S.Reals)}
+    return np.array(sorted(float(r) for r in roots))
 
 
 def _loss(W, b, y, u) -> float:
@@ -43,12 +53,11 @@ def measure_gradient_identity(params, rng) -> Measurement:
     bound is 3 delta / h with delta Higham's gamma bound on one loss evaluation.
     """
     m, n = params["m"], params["n"]
-    act = Activation(ACTIVATIONS[params["activation"]])
-    u = unit(act, params["tau"])
+    u, corners = unit(params["activation"]), kinks(params["activation"])
     while True:
         W, b, y = rng.standard_normal((m, n)) / np.sqrt(n), rng.uniform(-0.5, 0.5, m), rng.standard_normal(n)
         z = W @ y + b
-        if np.min(np.abs(np.abs(z[:, None]) - np.array([0.0, params["tau"]]))) > KINK_MARGIN:
+        if np.min(np.abs(z[:, None] - corners), initial=np.inf) > KINK_MARGIN:
             break
     derived = _derived(m, n)(*W.ravel(), *b, *y, *u.value(z), *u.slope(z))
     h = STEP
@@ -101,10 +110,6 @@ def measure_step_lemma(params, rng) -> Measurement:
                        bindings={"dist_sq": float(D2[i]), "eps": float(e[i])})
 
 
-# The activations the claim may use, by number (a Param is a number): all but the indicator, whose
-# derivative is 0 a.e. and whose loss is then constant between kinks (nothing to compare).
-ACTIVATIONS = {0: "relu", 1: "hard_threshold", 2: "soft_threshold"}
-
 CLAIMS = (
     Claim(
         id="tied.gradient_identity",
@@ -114,8 +119,8 @@ CLAIMS = (
         quantity="relative max-entry gap of the SymPy gradient to Richardson central differences and to backprop",
         measure=measure_gradient_identity,
         params=(Param("m", 2, "hidden units", low=1, high=4), Param("n", 3, "data dimension", low=1, high=5),
-                Param("activation", 0, "0 relu, 1 hard threshold, 2 soft threshold", low=0, high=2),
-                Param("tau", 0.3, "threshold of the threshold activations", low=0)),
+                Param("activation", "relu", "the activation sigma, piecewise linear (the difference quotients "
+                      "are then exact up to round-off)", choices=TIED_ACTIVATIONS)),
         quick=Setting(seeds=3), full=Setting(seeds=10, values={"m": 3, "n": 4}),
         resolution=sp.Rational(1, 10**6),
     ),

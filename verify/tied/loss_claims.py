@@ -32,6 +32,7 @@ from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.measure import EPS, experiment, gamma
 from verify.seeds import check_rng
+from verify.space import Law
 from verify.tied import losses, theory as tied
 from verify.tied.losses import c, w1, w2
 
@@ -269,10 +270,10 @@ def draw_truth(params, rng) -> np.ndarray:
     return dictionary.incoherent_dictionary(params["n"], params["m"], params["mu"], rng)
 
 
-def one_atom(law: dictionary.CodeLaw):
-    """Y (m per_atom, n): k = 1, per_atom samples of each atom, codes of `law` on [C, C'], no noise."""
+def one_atom(law: Callable[[float, float], Law]):
+    """Y (m per_atom, n): k = 1, per_atom samples of each atom, codes of `law(C, C')`, no noise."""
     return lambda params, A, rng: dictionary.one_atom_samples(
-        A, params["per_atom"], dictionary.Codes(law, params["C"], params["C_prime"]), rng)[0]
+        A, params["per_atom"], law(params["C"], params["C_prime"]).sample, rng)[0]
 
 
 CODE_PARAMS = (Param("n", 256, "data dimension", low=2), Param("m", 4, "number of atoms", low=1),

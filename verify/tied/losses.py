@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from verify.tied import mixture, nonneg, sparse_coding, theory as tied
-from verify.tied.theory import Activation, a, b, c, kappa_1, kappa_2, nu, sigma, z
+from verify.space import Activation, hard_threshold, indicator, relu
+from verify.tied.theory import a, b, c, kappa_1, kappa_2, nu, sigma, z
 
 n = mixture.n  # the data dimension: the noise off the plane of (s, w) has n - 2 coordinates
 theta = sp.Symbol("theta", real=True)  # the angle between W_i and s_i
@@ -53,7 +54,7 @@ def expectation(poly: sp.Expr, lumped: bool = True) -> sp.Expr:
 
 def _active(activation: Activation) -> sp.Expr:
     """sigma(z) on the piece where the unit is active (the first piece of the Piecewise)."""
-    return activation.expr().args[0].expr
+    return activation.expr.args[0].expr
 
 
 def _plane(expr_in_w: sp.Expr) -> sp.Expr:
@@ -109,12 +110,12 @@ class UnitModel:
         return sp.expand(unit_loss(self.activation).subs(dict(self.fixed)))
 
 
-MIXTURE = UnitModel("mixture", Activation.RELU, tuple(mixture.ONE_HOT.items()), mixture.expected_gradient)
-MIXTURE_INDICATOR = UnitModel("mixture (indicator)", Activation.INDICATOR, tuple(mixture.ONE_HOT.items()),
-                              lambda: tuple(e.subs(mixture.ONE_HOT) for e in active_gradient(Activation.INDICATOR)))
-SPARSE_CODING = UnitModel("sparse coding", Activation.HARD_THRESHOLD, tuple(sparse_coding.SIGNED.items()),
+MIXTURE = UnitModel("mixture", relu(), tuple(mixture.ONE_HOT.items()), mixture.expected_gradient)
+MIXTURE_INDICATOR = UnitModel("mixture (indicator)", indicator(), tuple(mixture.ONE_HOT.items()),
+                              lambda: tuple(e.subs(mixture.ONE_HOT) for e in active_gradient(indicator())))
+SPARSE_CODING = UnitModel("sparse coding", hard_threshold(), tuple(sparse_coding.SIGNED.items()),
                           sparse_coding.leading_gradient)
-NONNEG = UnitModel("non-negative sparse coding", Activation.RELU, ((sigma, 0),), nonneg.expected_gradient)
+NONNEG = UnitModel("non-negative sparse coding", relu(), ((sigma, 0),), nonneg.expected_gradient)
 MODELS = (MIXTURE, MIXTURE_INDICATOR, SPARSE_CODING, NONNEG)
 
 
@@ -165,8 +166,8 @@ def curvature_residual(loss: sp.Expr, T: sp.Expr, U: sp.Expr) -> sp.Matrix:
 
 def derivations() -> dict[str, sp.Expr]:
     """The losses and their three identities, per model (for `aeverify derive tied.losses`)."""
-    out = {"L_unit(a, nu), active linear unit (ReLU, hard threshold)": unit_loss(Activation.RELU),
-           "L_unit(a, nu), indicator": unit_loss(Activation.INDICATOR)}
+    out = {"L_unit(a, nu), active linear unit (ReLU, hard threshold)": unit_loss(relu()),
+           "L_unit(a, nu), indicator": unit_loss(indicator())}
     for model in MODELS:
         L, (T, U) = model.loss(), model.gradient()
         out |= {

@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from numeric import dictionary, tied_gd
+from verify import space
 from verify.tied import theory as tied
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 
@@ -46,7 +47,7 @@ def contraction_factor() -> sp.Expr:
     return tied.contraction(eigen).subs({tied.zeta: zeta_pi, tied.c: c_star})
 
 
-def fit(params, rng, activation: tied.Activation, b_: float, steps: int):
+def fit(params, rng, activation: space.Activation, b_: float, steps: int):
     """Centres S (n, m) and the GD path (steps + 1, m, n) of the tied autoencoder on stratified data."""
     S = dictionary.incoherent_dictionary(params["n"], params["m"], params["mu"], rng)
     Y, _ = dictionary.stratified_mixture(S, params["per_class"], params["sigma"], rng)
@@ -73,7 +74,7 @@ def measure_scale(params, rng) -> Measurement:
     Y, j = dictionary.stratified_mixture(S, 2 * p, params["sigma"], rng)
     W0 = dictionary.near_init(S, params["delta"], rng)
     first = np.arange(j.size) % (2 * p) < p  # the first p samples of each class
-    u = tied.unit(tied.Activation.RELU)
+    u = tied.unit(space.relu())
 
     def scale_at(b_, Y_):
         path = tied_gd.run_gd(W0, lambda W: tied_gd.sample_gradient(W, b_, Y_, u), params["zeta_pi"] * params["m"],
@@ -89,7 +90,7 @@ def measure_scale(params, rng) -> Measurement:
                        bindings={"c_star": scale(params["b"], params["sigma"])}, sweep=sweep)
 
 
-def measure_rate(params, rng, activation: tied.Activation) -> Measurement:
+def measure_rate(params, rng, activation: space.Activation) -> Measurement:
     """The late per-step factor of ||W_s - W_inf||_F (W_inf: the end of a run twice as long)."""
     from verify.tied.sparse_coding_claims import late_rate
 
@@ -125,14 +126,14 @@ CLAIMS = (
         source=SOURCE, status=Status.RECONSTRUCTED, kind=Kind.RATE, predicted=contraction_factor(),
         binds=("c_star",), lhs=Tex(r"\rho"),
         quantity="late per-step factor of ||W_s - W_inf||_F, finite-sample GD, ReLU with bias b",
-        measure=functools.partial(measure_rate, activation=tied.Activation.RELU), params=_PARAMS,
+        measure=functools.partial(measure_rate, activation=space.relu()), params=_PARAMS,
         holds_when=_GATING, quick=Setting(seeds=3), full=Setting(seeds=8), resolution=sp.Rational(1, 50),
     ),
     Claim(
         id="mixture.indicator_lloyd", title="With the indicator the tied gradient is Lloyd's: contraction |1 - zeta pi|",
         source=SOURCE, status=Status.RECONSTRUCTED, kind=Kind.RATE, predicted=sp.Abs(1 - zeta_pi),
         lhs=Tex(r"\rho"), quantity="late per-step factor of ||W_s - W_inf||_F with the indicator activation",
-        measure=functools.partial(measure_rate, activation=tied.Activation.INDICATOR), params=_PARAMS,
+        measure=functools.partial(measure_rate, activation=space.indicator()), params=_PARAMS,
         holds_when=(*_GATING, sp.Lt(zeta_pi, 2)), quick=Setting(seeds=3), full=Setting(seeds=8),
         resolution=sp.Rational(1, 50),
     ),

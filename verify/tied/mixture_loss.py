@@ -10,6 +10,7 @@ import sympy as sp
 
 from numeric import dictionary
 from verify.claim import Param, Setting
+from verify.space import indicator, relu
 from verify.tied import losses, mixture, theory as tied
 from verify.tied.loss_claims import LARGE, SMALL, LossCase, claims, draw_truth, fixed_point
 
@@ -26,11 +27,11 @@ _case = functools.partial(
     LossCase, params=_PARAMS, window=GATING, codes=lambda e: e, truth=draw_truth,
     samples=lambda params, S, rng: dictionary.stratified_mixture(S, params["per_class"], params["sigma"], rng)[0],
     bias=lambda params: params["b"], quick=Setting(seeds=4), full=Setting(seeds=8, values={"per_class": 4000}))
-RELU = _case(prefix="mixture.", model=losses.MIXTURE, unit=lambda params: tied.unit(tied.Activation.RELU),
+RELU = _case(prefix="mixture.", model=losses.MIXTURE, unit=lambda params: tied.unit(relu()),
              scale=lambda params: mixture.scale(params["b"], params["sigma"]),
              eigenvalues=lambda: tied.jacobian_eigenvalues(*mixture.expected_gradient()))
 INDICATOR = _case(prefix="mixture.indicator_", model=losses.MIXTURE_INDICATOR,
-                  unit=lambda params: tied.unit(tied.Activation.INDICATOR),
+                  unit=lambda params: tied.unit(indicator()),
                   scale=lambda params: fixed_point(INDICATOR, params),
                   eigenvalues=lambda: tied.jacobian_eigenvalues(*losses.MIXTURE_INDICATOR.gradient()))
 

@@ -16,21 +16,19 @@ import functools
 
 import sympy as sp
 
+from verify import space
 from verify.tied import mixture, theory as tied
 
 C, C_prime = sp.symbols("C C_prime", positive=True)  # the code law's support [C, C']
 n, mu, delta = sp.symbols("n mu delta", positive=True)
 zeta_q, c_star = sp.Symbol("zeta_q", positive=True), sp.Symbol("c_star", positive=True)
 b, c = tied.b, tied.c
-_x = sp.Symbol("x", positive=True)
 
 
 @functools.cache
 def code_moments() -> dict[sp.Symbol, sp.Expr]:
-    """{kappa_1: E x, kappa_2: E x^2} of x ~ U[C, C'], by integration."""
-    density = 1 / (C_prime - C)
-    return {tied.kappa_1: sp.factor(sp.integrate(_x * density, (_x, C, C_prime))),
-            tied.kappa_2: sp.factor(sp.integrate(_x**2 * density, (_x, C, C_prime)))}
+    """{kappa_1: E x, kappa_2: E x^2} of x ~ U[C, C'], from the law (`space.uniform(C, C')`)."""
+    return {kappa: sp.factor(moment) for kappa, moment in tied.code_moments(space.uniform(C, C_prime)).items()}
 
 
 @functools.cache

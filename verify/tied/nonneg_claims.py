@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from numeric import dictionary, tied_gd
+from verify import space
 from verify.tied import mixture, nonneg, theory as tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
@@ -25,8 +26,9 @@ B_GRID = np.array([-0.9, -0.8, -0.7, -0.6])  # inside the window at the default 
 POINTS = 64  # random (c, b) points at which the reduction to the mixture is evaluated
 
 
-def _codes(params) -> dictionary.Codes:
-    return dictionary.Codes(dictionary.CodeLaw.UNIFORM, params["C"], params["C_prime"])
+def _codes(params) -> space.Law:
+    """The code law U[C, C'] (its moments, in C and C', are `nonneg.code_moments`)."""
+    return space.uniform(params["C"], params["C_prime"])
 
 
 def scale(params, b_: float) -> float:
@@ -38,19 +40,19 @@ def scale(params, b_: float) -> float:
 
 def _data(params, rng):
     A_star = dictionary.incoherent_dictionary(params["n"], params["m"], params["mu"], rng)
-    Y, _ = dictionary.one_atom_samples(A_star, params["per_atom"], _codes(params), rng)
+    Y, _ = dictionary.one_atom_samples(A_star, params["per_atom"], _codes(params).sample, rng)
     return A_star, Y, dictionary.near_init(A_star, params["delta"], rng)
 
 
 def _gd(A_star, Y, W0, params, b_: float, steps: int) -> np.ndarray:
-    u = tied.unit(tied.Activation.RELU)
+    u = tied.unit(space.relu())
     return tied_gd.run_gd(W0, lambda W: tied_gd.sample_gradient(W, b_, Y, u), params["zeta_q"] * params["m"], steps)
 
 
 def measure_gradient_at_truth(params, rng) -> Measurement:
     """mean_i <g_hat_i, A*_i> / q_i: the autoencoder's empirical gradient at A = A* on its samples."""
     A_star, Y, _ = _data(params, rng)
-    g_hat = tied_gd.sample_gradient(A_star.T.copy(), params["b"], Y, tied.unit(tied.Activation.RELU))
+    g_hat = tied_gd.sample_gradient(A_star.T.copy(), params["b"], Y, tied.unit(space.relu()))
     return Measurement(float(np.mean(np.sum(g_hat * A_star.T, axis=1))) * params["m"])
 
 

@@ -1,11 +1,13 @@
 """Sparse coding y = A* x* (paper 1): the tied autoencoder with the hard threshold learns A*.
 
 Model (science note paper 1, sec. 5): A* (n x m) unit-norm mu-incoherent columns, supports uniform
-k-subsets, independent Rademacher codes (kappa_2 = 1), no noise; encoder thr_{1/2}(W y), b = 0.
-Derived here: the inclusion probabilities q_i, q_ij, q_ijl (from binomials), the per-column leading
-gradient q kappa_2 lambda [lambda A - (2 - ||A||^2) A*] (from `tied.expected_unit_gradient`), its
-Jacobian at A*, the contraction factor and the stability limit. The claims live in
-`sparse_coding_claims.py`.
+k-subsets, independent codes of a law `codes` on the support (default Rademacher), no noise; encoder
+thr_tau(W y), b = 0, tau = C/2 with C the smallest code magnitude. Derived here: the inclusion
+probabilities q_i, q_ij, q_ijl (from binomials), the per-column leading gradient
+q kappa_2 lambda [lambda A - (2 - ||A||^2) A*] (from `tied.expected_unit_gradient`), its Jacobian at
+A*, the contraction factor and the stability limit; from a code law, kappa_2 = E x^2 and tau (its
+`Law.moment` and `Law.floor`), and what each statement assumes of it, as the domains below. The
+claims live in `sparse_coding_claims.py`.
 """
 
 from __future__ import annotations
@@ -17,13 +19,52 @@ import sympy as sp
 
 from numeric import dictionary, tied_gd
 from numeric.tied_gd import Inclusion
+from verify import space
 from verify.tied import theory as tied
 from verify.bridge import compile_expr
+from verify.param import Choices, Param
 
 k, m, n = sp.symbols("k m n", integer=True, positive=True)
 zeta_q = sp.Symbol("zeta_q", positive=True)  # zeta q_i kappa_2: the step in units of the curvature
-THRESHOLD = 0.5  # tau = C / 2 with C = 1 (Rademacher codes), as in Arora et al.
 SIGNED = {tied.b: 0, tied.sigma: 0, tied.kappa_1: 0}  # symmetric codes, no bias, no noise
+# The exact-support margins of an instance at k = 1, in units of tau (`one_atom_margins`).
+crosstalk, signal = sp.symbols("crosstalk signal", nonnegative=True)
+EXACT_SUPPORT = (sp.Lt(crosstalk, 1), sp.Ge(signal, 1))
+
+
+def _is_law(value) -> bool:
+    return isinstance(value, space.Law)
+
+
+def zero_mean(law) -> bool:
+    """E x = 0 and E x^2 > 0: the exact gradient is quadratic in the codes, and its closed form
+    keeps only the diagonal E x_i x_j = kappa_2 1{i = j} (independent codes, kappa_1^2 = 0 off it)."""
+    return _is_law(law) and sp.simplify(law.moment(1)) == 0 and bool(sp.simplify(law.moment(2)).is_positive)
+
+
+def thresholded(law) -> bool:
+    """C <= |x| <= C' with 0 < C and C' finite: the hard threshold tau = C/2 keeps every active code
+    of a unit near its atom, and a finite C' bounds the cross-talk it must reject."""
+    return _is_law(law) and bool(law.floor.is_positive) and bool(law.ceiling.is_finite)
+
+
+# What the statements assume of the codes, as domains of the `codes` parameter.
+ZERO_MEAN_CODES = Choices("code law", space.CODE_LAWS.named, accepts=zero_mean,
+                          rule="a law with E x = 0, as the exact gradient's closed form needs")
+THRESHOLD_CODES = Choices("code law", space.CODE_LAWS.named, accepts=thresholded,
+                          rule="a law with C <= |x| <= C', C > 0, as the hard threshold tau = C/2 needs")
+SIGNED_THRESHOLD_CODES = Choices(
+    "code law", space.CODE_LAWS.named, accepts=lambda law: zero_mean(law) and thresholded(law),
+    rule="a law with E x = 0 and C <= |x| <= C', C > 0: the exact gradient and the hard threshold tau = C/2")
+
+
+def codes_param(choices: Choices) -> Param:
+    return Param("codes", "rademacher", "the law of an active code x*_i", choices=choices)
+
+
+def threshold(codes: space.Law) -> sp.Expr:
+    """tau = C/2, C = ess inf |x| of the code law (Arora et al.'s C/2; 1/2 for Rademacher codes)."""
+    return codes.floor / 2
 
 
 def inclusion(size: int) -> sp.Expr:
@@ -79,15 +120,38 @@ def leading_term(W: np.ndarray, A_star: np.ndarray, kappa_2: float = 1.0) -> np.
     return tied_gd.unit_coefficient_gradient(W, A_star, lambda x, y: T(x, y, kappa_2), lambda x, y: U(x, y, kappa_2))
 
 
-def population(A_star: np.ndarray, k_: int):
-    """The exact population gradient oracle W -> grad L(W) of the model at sparsity k (kappa_2 = 1)."""
+def population(A_star: np.ndarray, k_: int, kappa_2: float = 1.0):
+    """The exact population gradient oracle W -> grad L(W) of the model at sparsity k, for zero-mean
+    codes with E x^2 = kappa_2 (the gradient is kappa_2 times that of kappa_2 = 1)."""
     q = inclusion_values(k_, A_star.shape[1])
-    return lambda W: tied_gd.population_gradient(W, A_star, q, 1.0)
+    return lambda W: tied_gd.population_gradient(W, A_star, q, kappa_2)
 
 
-def sample_gradient(W: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """The tied autoencoder's empirical gradient with the hard threshold tau = 1/2, b = 0."""
-    return tied_gd.sample_gradient(W, 0.0, Y, tied.unit(tied.Activation.HARD_THRESHOLD, THRESHOLD))
+@functools.cache
+def encoder(tau: sp.Expr) -> tied_gd.Unit:
+    """The hard threshold at tau, compiled once per tau."""
+    return tied.unit(space.hard_threshold(tau))
+
+
+def sample_gradient(W: np.ndarray, Y: np.ndarray, tau: sp.Expr = sp.Rational(1, 2)) -> np.ndarray:
+    """The tied autoencoder's empirical gradient with the hard threshold at tau, b = 0."""
+    return tied_gd.sample_gradient(W, 0.0, Y, encoder(tau))
+
+
+def samples(A_star: np.ndarray, k_: int, p: int, codes: space.Law, rng: np.random.Generator):
+    """Y (p, n) and X* (p, m) of the model, the codes drawn by the law's sampler."""
+    return dictionary.sparse_samples(A_star, k_, p, rng, codes.sample)
+
+
+def one_atom_margins(W: np.ndarray, A_star: np.ndarray, codes: space.Law) -> dict[str, float]:
+    """The exact-support margins at k = 1, in units of tau: {crosstalk: C' max_{j != i} |<W_j, A*_i>|,
+    signal: C min_i |<W_i, A*_i>|}. The hard threshold finds every support exactly, for every code
+    of the law, iff crosstalk < 1 <= signal (`EXACT_SUPPORT`)."""
+    M = np.abs(W @ A_star)  # M[j, i] = |<W_j, A*_i>|
+    tau = float(threshold(codes))
+    off = np.where(np.eye(*M.shape, dtype=bool), 0.0, M).max(initial=0.0)
+    own = np.diag(M).min()
+    return {"crosstalk": float(codes.ceiling * off / tau), "signal": float(codes.floor * own / tau)}
 
 
 def draw(params, rng: np.random.Generator) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Claims on finite-sample GD recovering the sparse-coding dictionary (science note paper 1, secs. 3, 5).
 
 The theorem shape of sec. 5: from a (delta, 2)-near start, GD of the tied autoencoder (hard threshold
-tau = 1/2, b = 0, step zeta = zeta_q / q_i) converges linearly to within the floor. Its finite-sample
+tau = C/2 of the code law, b = 0, step zeta = zeta_q / (q_i kappa_2)) converges linearly to within the floor. Its finite-sample
 form is the step lemma of sec. 3 with a perturbation: if population GD is a rho-contraction around its
 limit A_inf and step s uses a gradient g_hat_s off the exact one by eps_s = ||g_hat_s - grad L(A_s)||_F,
 then
@@ -23,12 +23,12 @@ import sympy as sp
 from numeric import dictionary, tied_gd
 from numeric.fit import geometric_grid
 from numeric.matching import recovery_error
-from verify.tied import theory as tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.measure import experiment, scaling
-from verify.tied.sparse_coding import (THRESHOLD, contraction_factor, draw, inclusion_values, k, m, population,
-                                  sample_gradient, stability_limit, zeta_q)
+from verify.tied.sparse_coding import (SIGNED_THRESHOLD_CODES, codes_param, contraction_factor, draw, encoder,
+                                       inclusion_values, k, m, population, sample_gradient, samples, stability_limit,
+                                       threshold, zeta_q)
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §3 (step lemma), §5 (theorem shape)"
 # Population GD runs to its limit A_inf until a step is TAIL times the first (its distance to A_inf is
@@ -43,14 +43,21 @@ def _rho(zeta_q_: float) -> float:
     return float(compile_expr(contraction_factor(), ["zeta_q"])(zeta_q_))
 
 
+def _exact(A_star, params):
+    """The exact population gradient oracle of the claim's model (kappa_2 of its code law)."""
+    return population(A_star, params["k"], float(params["codes"].moment(2)))
+
+
 def _start(params, rng) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
-    """A* (n, m), a (delta, 2)-near start W0 (m, n), the step zeta and the population limit A_inf (m, n)."""
+    """A* (n, m), a (delta, 2)-near start W0 (m, n), the step zeta = zeta_q / (q_i kappa_2) and the
+    population limit A_inf (m, n)."""
     A_star = draw(params, rng)
     W0 = dictionary.near_init(A_star, params["delta"], rng)
     if not dictionary.is_near(W0.T, A_star, params["delta"]):
         raise ArithmeticError("the start is not (delta, 2)-near A*: ||A0 - A*||_2 > 2 ||A*||_2")
-    zeta = params["zeta_q"] / inclusion_values(params["k"], params["m"]).q1
-    return A_star, W0, zeta, _population_limit(W0, population(A_star, params["k"]), zeta)
+    curvature = inclusion_values(params["k"], params["m"]).q1 * float(params["codes"].moment(2))
+    zeta = params["zeta_q"] / curvature
+    return A_star, W0, zeta, _population_limit(W0, _exact(A_star, params), zeta)
 
 
 def _population_limit(W0: np.ndarray, gradient, zeta: float) -> np.ndarray:
@@ -76,15 +83,15 @@ def recovery(params, rng) -> dict[str, np.ndarray | float]:
     """One instance: full-batch and mini-batch GD of the autoencoder on the same samples from the same
     start, with their gradient deviations; population GD; the Arora et al. update (zeta = m / k)."""
     A_star, W0, zeta, A_inf = _start(params, rng)
-    Y, _ = dictionary.sparse_samples(A_star, params["k"], params["samples"], rng)
-    exact = population(A_star, params["k"])
+    tau = threshold(params["codes"])
+    Y, _ = samples(A_star, params["k"], params["samples"], params["codes"], rng)
+    exact = _exact(A_star, params)
     steps = params["steps"]
-    full, full_dev = tied_gd.track_gd(W0, lambda W: sample_gradient(W, Y), exact, zeta, steps)
-    unit = tied.unit(tied.Activation.HARD_THRESHOLD, THRESHOLD)
-    oracle = tied_gd.minibatch_gradient(0.0, Y, unit, params["batch"], rng)
+    full, full_dev = tied_gd.track_gd(W0, lambda W: sample_gradient(W, Y, tau), exact, zeta, steps)
+    oracle = tied_gd.minibatch_gradient(0.0, Y, encoder(tau), params["batch"], rng)
     mini, mini_dev = tied_gd.track_gd(W0, oracle, exact, zeta, steps)
     arora_zeta = 1 / inclusion_values(params["k"], params["m"]).q1
-    arora = tied_gd.run_arora(W0.T, Y, THRESHOLD, arora_zeta, steps)
+    arora = tied_gd.run_arora(W0.T, Y, float(tau), arora_zeta, steps)
     return {
         "full": _errors(full, A_star), "mini": _errors(mini, A_star),
         "kicks_full": zeta * full_dev, "kicks_mini": zeta * mini_dev,
@@ -119,17 +126,18 @@ def measure_finite_vs_population(params, rng) -> Measurement:
     transient does, which `steps` steps shrink by about rho^steps alike at every p (at 10 steps it
     moves the fitted exponent by about 0.01)."""
     A_star, _, zeta, A_pop = _start(params, rng)
+    tau = threshold(params["codes"])
     sizes = geometric_grid(params["p0"], params["levels"])
-    oracle, threshold = [], []
+    oracle, thresholded = [], []
     for size in sizes:
-        Y, X_star = dictionary.sparse_samples(A_star, params["k"], int(size), rng)
+        Y, X_star = samples(A_star, params["k"], int(size), params["codes"], rng)
         exact_support = lambda W: tied_gd.sample_gradient(W, 0.0, Y, None, support=X_star != 0)
         oracle.append(np.linalg.norm(tied_gd.run_gd(A_pop, exact_support, zeta, params["steps"])[-1] - A_pop))
-        thr = tied_gd.run_gd(A_pop, lambda W: sample_gradient(W, Y), zeta, params["steps"])[-1]
-        threshold.append(np.linalg.norm(thr - A_pop))
+        thr = tied_gd.run_gd(A_pop, lambda W: sample_gradient(W, Y, tau), zeta, params["steps"])[-1]
+        thresholded.append(np.linalg.norm(thr - A_pop))
     fitted = scaling("p", sizes, oracle, "||A_p - A_pop||_F, exact-support encoder")
     sweep = Sweep("p", sizes, np.array(oracle), fitted.sweep.ylabel, scaling=True,
-                  lines={"threshold encoder tau = 1/2 (support errors included)": np.array(threshold)})
+                  lines={f"threshold encoder tau = {tau} (support errors included)": np.array(thresholded)})
     return Measurement(fitted.value, sweep=sweep)
 
 
@@ -140,13 +148,14 @@ _MODEL = (
     Param("k", 2, "sparsity", low=1),
     Param("delta", 0.3, "distance of each initial column from A*_i ((delta, 2)-near start)", low=0, high=1),
     Param("zeta_q", 0.25, "zeta q_i kappa_2: the step in units of the curvature", low=0.01, high=0.49),
+    codes_param(SIGNED_THRESHOLD_CODES),
 )
 _RUN = (*_MODEL,
         Param("samples", 4000, "samples p of the data set", low=100),
         Param("batch", 1000, "mini-batch size (fresh uniform batch each step)", low=1),
         Param("steps", 30, "GD steps", low=2))
 _HOLDS = (sp.Le(k, m), sp.Lt(zeta_q, stability_limit()))
-batch, samples = sp.symbols("batch samples", positive=True)
+batch_size, sample_size = sp.symbols("batch samples", positive=True)
 _ENVELOPE_LHS = (r"\min\{r: \|A_s - A^*\|_F \le r^s\|A_0 - A^\infty\|_F + \|A^\infty - A^*\|_F"
                  r" + \zeta\textstyle\sum_{t<s} r^{s-1-t}\|\hat g_t - \nabla L(A_t)\|_F\ \forall s\}")
 
@@ -159,7 +168,7 @@ def _convergence_claim(run: str, name: str, title: str) -> Claim:
                   "to A* (up to permutation and sign) at every step; the perturbations are the measured "
                   "gradient deviations from the exact population gradient"),
         measure=functools.partial(measure_convergence, run=run), params=_RUN,
-        holds_when=(*_HOLDS, sp.Le(batch, samples)),
+        holds_when=(*_HOLDS, sp.Le(batch_size, sample_size)),
         quick=Setting(seeds=3), full=Setting(seeds=6, values={"n": 256, "m": 64, "samples": 16_000, "batch": 4000}),
         stream="sparse_coding.recovery",
     )

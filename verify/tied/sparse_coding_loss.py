@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from numeric import dictionary
 from verify.claim import Param, Setting
+from verify.space import hard_threshold, signed_uniform
 from verify.tied import losses, nonneg, sparse_coding, theory as tied
 from verify.tied.loss_claims import CODE_PARAMS, LARGE, LossCase, claims, draw_truth, fixed_point, one_atom
 
@@ -20,8 +20,8 @@ CASE = LossCase(
     # cross-talk below the threshold C/2 at the largest scale; the own signal is above it at the
     # smallest (SMALLEST > 1/2, tested)
     window=(sp.Lt(LARGE * C_prime * mu / sp.sqrt(n), C / 2), sp.Le(C, C_prime)),
-    codes=nonneg.in_codes, truth=draw_truth, samples=one_atom(dictionary.CodeLaw.SIGNED_UNIFORM),
-    unit=lambda params: tied.unit(tied.Activation.HARD_THRESHOLD, params["C"] / 2), bias=lambda params: 0.0,
+    codes=nonneg.in_codes, truth=draw_truth, samples=one_atom(signed_uniform),
+    unit=lambda params: tied.unit(hard_threshold(params["C"] / 2)), bias=lambda params: 0.0,
     scale=lambda params: fixed_point(CASE, params), eigenvalues=sparse_coding.eigenvalues_at_truth,
     quick=Setting(seeds=4), full=Setting(seeds=8, values={"per_atom": 20000}))
 

@@ -1,4 +1,4 @@
-"""The weight-tied autoencoder y_hat = W^T sigma(W y + b) (paper 1): loss, gradient, activations.
+"""The weight-tied autoencoder y_hat = W^T sigma(W y + b) (paper 1): loss, gradient, units.
 
 SymPy derives, never types: the per-sample gradient comes from `sp.diff` of the loss (the encoder
 copy of W gives the term that only weight tying produces); the expected gradient of one active unit
@@ -11,17 +11,18 @@ Reference: science note paper 1, secs. 2, 4-6.
 
 from __future__ import annotations
 
-import enum
 import functools
 
 import numpy as np
 import sympy as sp
 
 from numeric.tied_gd import Unit
+from verify import space
 from verify.bridge import compile_expr
+from verify.space import Activation
 
-__all__ = ["z", "tau", "a", "nu", "c", "b", "sigma", "kappa_1", "kappa_2", "q", "zeta", "Activation", "unit",
-           "per_sample_loss", "gradient", "gradient_identity_residual", "expected_unit_gradient",
+__all__ = ["z", "tau", "a", "nu", "c", "b", "sigma", "kappa_1", "kappa_2", "q", "zeta", "activations", "unit",
+           "per_sample_loss", "gradient", "gradient_identity_residual", "expected_unit_gradient", "code_moments",
            "fixed_point_equation", "jacobian_eigenvalues", "contraction", "admissible_root", "derivations"]
 
 z, tau = sp.symbols("z tau", real=True)  # a pre-activation and a threshold
@@ -34,34 +35,17 @@ q, zeta = sp.symbols("q zeta", positive=True)  # activation probability of a uni
 _sigma_f = sp.Function("sigma")
 
 
-class Activation(enum.Enum):
-    """The activations of the note (sec. 2); RELU carries its bias in b, thresholds use b = 0."""
-
-    RELU = "relu"
-    HARD_THRESHOLD = "hard_threshold"  # z 1{|z| >= tau}: the decoding rule of Arora et al.
-    SOFT_THRESHOLD = "soft_threshold"  # sign(z) max(|z| - tau, 0)
-    INDICATOR = "indicator"  # 1{z > 0}
-
-    def expr(self) -> sp.Expr:
-        """sigma(z) as a SymPy Piecewise."""
-        return {
-            Activation.RELU: sp.Piecewise((z, z > 0), (0, True)),
-            Activation.HARD_THRESHOLD: sp.Piecewise((z, sp.Abs(z) >= tau), (0, True)),
-            Activation.SOFT_THRESHOLD: sp.Piecewise((z - tau, z > tau), (z + tau, z < -tau), (0, True)),
-            Activation.INDICATOR: sp.Piecewise((1, z > 0), (0, True)),
-        }[self]
-
-    def slope(self) -> sp.Expr:
-        """sigma'(z) almost everywhere (the derivative of each smooth piece)."""
-        pieces = self.expr().args
-        return sp.Piecewise(*((sp.diff(value, z), cond) for value, cond in pieces))
+def activations() -> tuple[Activation, ...]:
+    """The activations of the note (sec. 2), thresholds at the symbol tau: ReLU carries its bias in
+    b; the hard threshold (the decoding rule of Arora et al.) and the soft one use b = 0."""
+    return space.relu(), space.hard_threshold(tau), space.soft_threshold(tau), space.indicator()
 
 
 @functools.cache
-def unit(activation: Activation, threshold: float = 0.0) -> Unit:
-    """The numeric activation (value and slope), compiled from the SymPy pieces at tau = threshold."""
-    value, slope = (compile_expr(e, ["z", "tau"]) for e in (activation.expr(), activation.slope()))
-    return Unit(value=lambda Z: value(Z, threshold), slope=lambda Z: slope(Z, threshold))
+def unit(activation: Activation) -> Unit:
+    """The numeric activation: value and slope of `activation` (a `verify.space.Activation`, its
+    threshold a number), each compiled from its SymPy pieces through the bridge."""
+    return Unit(value=activation.value, slope=activation.derivative)
 
 
 def _symbols(name: str, shape: tuple[int, ...]) -> sp.Matrix:
@@ -143,6 +127,12 @@ def expected_unit_gradient() -> tuple[sp.Expr, sp.Expr]:
     return sp.expand(T.subs(on_plane)), sp.expand(U.subs(on_plane))
 
 
+def code_moments(law: space.Law) -> dict[sp.Symbol, sp.Expr]:
+    """{kappa_1: E x, kappa_2: E x^2} of a code law, by `Law.moment`: all that the expected gradient
+    needs, the gradient being of degree <= 2 in the code (`expected_unit_gradient`)."""
+    return {kappa_1: law.moment(1), kappa_2: law.moment(2)}
+
+
 def fixed_point_equation(T: sp.Expr, U: sp.Expr) -> sp.Expr:
     """The residual along s at w = c s: T(c, c^2) + c U(c, c^2) (the fixed points are its roots)."""
     return sp.expand(T.subs({a: c, nu: c**2}) + c * U.subs({a: c, nu: c**2}))
@@ -187,5 +177,5 @@ def derivations() -> dict[str, sp.Expr]:
         "derived gradient - identity (m=2, n=3)": gradient_identity_residual(),
         "E grad (one active linear unit), along s": T,
         "E grad (one active linear unit), along w": U,
-        **{f"sigma(z), {act.value}": act.expr() for act in Activation},
+        **{f"sigma(z), {act.name}": act.expr for act in activations()},
     }
