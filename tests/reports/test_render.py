@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -14,12 +15,12 @@ from reports import figures as figures_module
 from reports import table as table_module
 from reports.html import render_html
 from reports.markdown import render_markdown
-from reports.mathtext import render_latex
+from reports.mathtext import render_svg
 from reports.result import Figure, FigureKind, Repetition, Result
 from reports.verdict import Interval, Verdict
 from reports.write import write_report
 
-PNG = b"\x89PNG\r\n\x1a\n"
+PDF = b"%PDF-"
 KERNEL = r"\frac{\pi - \operatorname{acos}{\left(t \right)}}{2 \pi}"
 
 
@@ -66,22 +67,28 @@ def test_write_report_creates_every_kind_of_file(tmp_path):
     assert index == tmp_path / "index.html"
     assert {p.name for p in tmp_path.iterdir()} == {"index.html", "report.md", "results.json",
                                                     "figures"}
-    pngs = sorted(p.name for p in (tmp_path / "figures").iterdir())
-    assert pngs == ["ae.joint.rate_exponent.png", "ntk.kernel.encoder_closed_form.png"]
-    assert all((tmp_path / "figures" / p).read_bytes().startswith(PNG) for p in pngs)
+    svgs = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert svgs == ["ae.joint.rate_exponent.svg", "ntk.kernel.encoder_closed_form.svg"]
+    for name in svgs:
+        ET.fromstring((tmp_path / "figures" / name).read_text())  # well-formed XML, standalone
+    _write(tmp_path / "tex", latex=True)
+    assert {p.name for p in (tmp_path / "tex").iterdir()} >= {"report.tex", "appendix.tex"}
+    pdfs = sorted((tmp_path / "tex" / "figures").glob("*.pdf"))
+    assert [p.stem for p in pdfs] == [p.removesuffix(".svg") for p in svgs]
+    assert all(p.read_bytes().startswith(PDF) for p in pdfs)
 
 
 def test_html_is_self_contained_and_names_every_claim(tmp_path):
     page = _write(tmp_path).read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page)
-    assert not re.search(r"<(script|link)\b", page)
-    assert page.count('src="data:image/png;base64,') >= 2 + 2  # two figures, formulas
-    assert "<code>\\left[\\begin{matrix}" in page  # unparsable formula falls back to its source
+    assert not re.search(r"<link\b|<script\b[^>]*\bsrc=|<img\b|url\((?!#)", page)  # nothing fetched
+    assert page.count('<svg class="inline figure"') == 2 + 2  # two figures, each also its part's headline
+    assert "<code>" + "\\left[" not in page  # even the matrix is rendered as math
     markdown = (tmp_path / "report.md").read_text()
     for r in RESULTS:
         assert f'id="{r.id}"' in page and f'href="#{r.id}"' in page
         assert r.id in markdown
-    assert "figures/ntk.kernel.encoder_closed_form.png" in markdown
+    assert "figures/ntk.kernel.encoder_closed_form.svg" in markdown
 
 
 def test_markdown_reports_what_a_reader_needs():
@@ -126,7 +133,7 @@ def test_failed_drawing_writes_nothing(tmp_path, monkeypatch):
     _write(tmp_path)
     before = _tree(tmp_path)
 
-    def broken(*_):
+    def broken(*_, **__):
         raise RuntimeError("drawing failed")
 
     monkeypatch.setattr("reports.write.draw", broken)
@@ -163,19 +170,20 @@ def test_a_fresh_directory_keeps_no_partial_report(tmp_path, monkeypatch):
     assert "report.md" not in names and not any(n.endswith(".tmp") for n in names)
 
 
-def test_render_latex_parses_sympy_output_and_rejects_malformed():
+def test_render_svg_parses_sympy_output_and_rejects_malformed():
     for latex in (KERNEL, r"m \geq 1 \wedge \eta \le \frac{1}{\lambda_{0}}", r"H \otimes I_{d}",
-                  r"\sqrt{1 - t^{2}} \leq \pi"):
-        png = render_latex(latex)
-        assert png is not None and png.startswith(PNG), latex
-    assert render_latex(r"\frac{") is None
-    assert render_latex("") is None
+                  r"\sqrt{1 - t^{2}} \leq \pi", r"\zeta\textstyle\sum_{t<s} r^{t}\ \forall s"):
+        svg = render_svg(latex)
+        assert svg is not None and ET.fromstring(svg).tag.endswith("svg"), latex
+    assert render_svg(r"\frac{") is None
+    assert render_svg("") is None
 
 
 def test_html_escapes_every_string_from_results():
     evil = _result(title="<script>alert(1)</script>", reason='a & b "quoted"',
                    params={"<b>": "<i>"}, counterexample={"reproduce": "</pre><script>"})
     page = render_html([evil], profile="<p>", seed=1, complete=True, figures={})
+    page = page[:page.rindex("<script>")]  # the page's own script, at its end
     assert "<script>" not in page and "<b>" not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;p&gt;" in page
@@ -183,15 +191,17 @@ def test_html_escapes_every_string_from_results():
 
 def test_figures_draw_both_kinds_and_a_single_repetition():
     for r in RESULTS[:2]:
-        assert figures_module.draw(r.figure, r.title).startswith(PNG)
+        drawing = figures_module.draw(r.figure, pdf=True)
+        assert ET.fromstring(drawing.svg).tag.endswith("svg") and drawing.pdf.startswith(PDF)
+        assert figures_module.draw(r.figure).svg == drawing.svg  # the same bytes every time
     single = Figure(FigureKind.CURVE, (0.0, 1.0), ((0.0, 1.0),), "x", "y", predicted=(0.0, 1.0))
-    assert figures_module.draw(single, "one repetition").startswith(PNG)
+    assert figures_module.draw(single).pdf is None
 
 
 def test_reference_lines_log_axes_and_tables_render_everywhere(tmp_path):
     figure = Figure(FigureKind.CURVE, (16.0, 32.0), ((10.0, 20.0), (40.0, 80.0)), "n d", "width",
                     lines=(("derived", (1e9, 1e12)),), logy=True, table=True)
-    assert figures_module.draw(figure, "width table").startswith(PNG)
+    assert "<svg" in figures_module.draw(figure).svg
     result = dataclasses.replace(RESULTS[0], id="ntk.width.weak", figure=figure)
     header, rows = table_module.figure_table(figure)
     assert header[0] == "n d" and header[-1] == "derived" and "geometric mean" in header[1]
