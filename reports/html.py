@@ -19,7 +19,6 @@ from reports.mathtext import render_svg
 from reports.parts import Part, by_paper, counts, parts
 from reports.result import Result
 from reports.svg import Sprite
-from reports.verdict import Verdict
 
 KINDS = ("exact", "upper", "lower", "whp", "rate", "limit")
 MIN_SCALE = 0.75  # a long formula shrinks to fit its column down to this, then scrolls

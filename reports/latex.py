@@ -126,11 +126,12 @@ def _table(outline) -> str:
 
 
 def _math_list(formulas: Sequence[str]) -> str:
-    return "; ".join(f"${f}$" for f in formulas) if formulas else "none"
+    """One formula a line, each shrunk to the line if wider."""
+    return "\\mbox{}\\\\\n" + "\\\\\n".join(f"\\aeverifymath{{{f}}}" for f in formulas) if formulas else "none"
 
 
 def _section(r: Result, has_figure: bool, command: str) -> str:
-    status = escape(r.status) + (f" ({escape(RECONSTRUCTED)})" if r.status == "reconstructed" else "")
+    status = escape(RECONSTRUCTED if r.status == "reconstructed" else r.status)
     items = [("Claim", f"{_code(r.id)}, {escape(r.kind)}; {status}. Source: {escape(r.source)}."),
              ("Statement", f"\\mbox{{}}\\\\\n\\aeverifymath{{{r.predicted_latex}}}" if r.predicted_latex else "---"),
              ("Hypotheses", _math_list(r.hypotheses))]
