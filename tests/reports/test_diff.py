@@ -113,3 +113,18 @@ def test_a_changed_prediction_in_a_copy_of_a_claim_file_is_exactly_one_claim_and
         "verdict": ("pass", "fail"), "prediction": ("r**2*(d*n*s_a**2*s_w**2/4 + n/2)",
                                                     "2*r**2*(d*n*s_a**2*s_w**2/4 + n/2)")}
     assert main(["diff", str(changed), str(first)]) == 0  # a fail that became a pass is no regression
+
+
+@pytest.mark.slow
+def test_two_full_reports_differ_in_exactly_the_changed_claim(tmp_path, capsys):
+    """The same with `aeverify report --claims`: all shipped claims plus the file's, twice."""
+    text = EXAMPLE.read_text()
+    (tmp_path / "original.py").write_text(text)
+    (tmp_path / "changed.py").write_text(text.replace("r**2 * initial_loss())", "2 * r**2 * initial_loss())", 1))
+    for name in ("original", "changed"):
+        main(["report", "--out", str(tmp_path / name), "--claims", str(tmp_path / f"{name}.py")])
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "original"), str(tmp_path / "changed")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.split()[0] for line in lines[1:-1]} == {"mine.init_loss_scaled"}
+    assert lines[-1].startswith("1 of ") and lines[-1].endswith(" claims changed, 1 regressed")
