@@ -14,7 +14,7 @@ from html import escape
 
 from reports.html_assets import CSS, JS
 from reports.markdown import (DASH, RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, kind_label,
-                              paper_label, rerun_command, run_line, table_rows)
+                              paper_label, rerun_command, run_line, sentence, table_rows)
 from reports.mathtext import render_svg
 from reports.parts import Part, by_paper, counts, parts
 from reports.result import Result
@@ -174,7 +174,7 @@ def _section(r: Result, part: Part, images: _Images, command: str) -> str:
         out.append(f'<p class="note">{escape(RECONSTRUCTED)}</p>')
     out.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in fields) + "</dl>")
     out.append(f'<p class="verdict">{_badge(r)} predicted {escape(fmt(r.predicted))}, measured '
-               f"{escape(interval(r.measured))}. {escape(r.reason)}</p>")
+               f"{escape(interval(r.measured))}. {escape(sentence(r.reason))}</p>")
     if r.counterexample:
         items = "".join(f"<li>{escape(str(k))}: {escape(fmt(v))}</li>"
                         for k, v in r.counterexample.items() if k != "reproduce")

@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Collection, Sequence
 
 from reports.markdown import (RECONSTRUCTED, TITLE, fmt, interrupted_line, interval, kind_label,
-                              paper_label, rerun_command, run_line)
+                              paper_label, rerun_command, run_line, sentence)
 from reports.parts import parts
 from reports.result import Result
 from reports.verdict import PASS_LEVEL
@@ -140,7 +140,7 @@ def _section(r: Result, has_figure: bool, command: str) -> str:
     items += [("Measured", escape(r.quantity)), ("Parameters", escape(fmt(r.params))),
               ("Verdict", f"\\aeverifyverdict{{{r.verdict.value}}}: predicted {escape(fmt(r.predicted))}, "
                           f"measured {escape(interval(r.measured))} over {r.seeds} seeds (root seed {r.seed}). "
-                          f"{escape(r.reason)}")]
+                          f"{escape(sentence(r.reason))}")]
     if r.seeds_to_decide is not None:
         items.append(("Seeds to decide", str(r.seeds_to_decide)))
     out = [f"\\subsection{{{escape(r.title)}}}\\label{{aeverify:{r.id}}}", "\\begin{description}"]

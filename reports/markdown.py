@@ -39,6 +39,11 @@ def table_rows(r: Result) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | Non
     return header, [tuple(fmt(v) for v in row) for row in rows]
 
 
+def sentence(text: str) -> str:
+    """`text` with a capital first letter, to follow a full stop."""
+    return text[:1].upper() + text[1:]
+
+
 def kind_label(r: Result) -> str:
     """The kind, saying what a limit claim compares: the exponent of its rate, not a value."""
     return "limit (exponent)" if r.kind == "limit" else r.kind
@@ -104,7 +109,7 @@ def _section(r: Result, figure_path: str | None, command: str) -> list[str]:
               f"- seeds: {r.seeds} (root seed {r.seed})",
               f"- re-run: `{command}`", "",
               f"**Verdict: {r.verdict.value}**: predicted {fmt(r.predicted)}, "
-              f"measured {interval(r.measured)}. {r.reason}"]
+              f"measured {interval(r.measured)}. {sentence(r.reason)}"]
     if r.seeds_to_decide is not None:
         lines += ["", f"Seeds to decide: {r.seeds_to_decide}."]
     if r.counterexample:

@@ -2,7 +2,7 @@
 
     python docs/screenshots/take.py aeverify-report/index.html sparse_coding.linear_convergence
 
-writes docs/screenshots/{top,claim}-{1400,400}.png. Chromium is driven over its DevTools pipe (stdlib
+writes docs/screenshots/{top,claim}-{1400,400}.png, in 256 colours (a quarter of the size, as sharp). Chromium is driven over its DevTools pipe (stdlib
 only): a plain `--screenshot` of `index.html#id` comes out blank, since headless Chromium captures
 before it scrolls to a fragment.
 """
@@ -10,12 +10,15 @@ before it scrolls to a fragment.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from PIL import Image  # Pillow comes with matplotlib
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
@@ -100,7 +103,8 @@ def take(index: Path, claim_id: str, out: Path) -> list[Path]:
                     browser.page("Runtime.evaluate", expression=f"scrollTo(0, {y})")
                     shot = browser.page("Page.captureScreenshot", format="png")
                     path = out / f"{name}-{width}.png"
-                    path.write_bytes(base64.b64decode(shot["data"]))
+                    image = Image.open(io.BytesIO(base64.b64decode(shot["data"])))
+                    image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE).save(path, optimize=True)
                     written.append(path)
         finally:
             browser.close()
