@@ -76,8 +76,6 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--search-seed", type=int, default=0, help="seed of the search itself (default 0)")
         else:
             sub.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"folder (default {DEFAULT_OUT})")
-            sub.add_argument("--latex", action="store_true",
-                             help="also write report.tex and appendix.tex, with the figures as PDF")
         if name != "falsify":
             sub.add_argument("--junit", type=Path, metavar="FILE", help="also write the verdicts as JUnit XML")
         if name != "report":
@@ -243,8 +241,7 @@ def _report(args) -> int:
         print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
         return 130
     results = [done[i] for i in sorted(done)]
-    index = write_report(results, args.out, profile=profile.value, seed=args.seed, latex=args.latex,
-                         claim_files=files)
+    index = write_report(results, args.out, profile=profile.value, seed=args.seed, claim_files=files)
     if args.junit:
         write_bytes_atomic(args.junit, render_junit(results))
     print(part_table(results), file=sys.stderr)

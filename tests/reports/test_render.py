@@ -28,17 +28,16 @@ def _write(tmp_path, results, **kw):
 def test_write_report_creates_every_kind_of_file(tmp_path, results):
     index = _write(tmp_path, results)
     assert index == tmp_path / "index.html"
-    assert {p.name for p in tmp_path.iterdir()} == {"index.html", "report.md", "results.json",
-                                                    "figures"}
-    svgs = sorted(p.name for p in (tmp_path / "figures").iterdir())
-    assert svgs == ["ae.joint.rate_exponent.svg", "ntk.kernel.encoder_closed_form.svg"]
-    for name in svgs:
-        ET.fromstring((tmp_path / "figures" / name).read_text())  # well-formed XML, standalone
-    _write(tmp_path / "tex", results, latex=True)
-    assert {p.name for p in (tmp_path / "tex").iterdir()} >= {"report.tex", "appendix.tex"}
-    pdfs = sorted((tmp_path / "tex" / "figures").glob("*.pdf"))
-    assert [p.stem for p in pdfs] == [p.removesuffix(".svg") for p in svgs]
-    assert all(p.read_bytes().startswith(PDF) for p in pdfs)
+    assert {p.name for p in tmp_path.iterdir()} == {"index.html", "report.md", "results.json", "report.tex",
+                                                    "appendix.tex", "figures"}
+    figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    stems = ["ae.joint.rate_exponent", "ntk.kernel.encoder_closed_form"]
+    assert figures == sorted(f"{stem}.{ext}" for stem in stems for ext in ("pdf", "svg"))
+    for stem in stems:
+        ET.fromstring((tmp_path / "figures" / f"{stem}.svg").read_text())  # well-formed XML, standalone
+        assert (tmp_path / "figures" / f"{stem}.pdf").read_bytes().startswith(PDF)
+    _write(tmp_path / "plain", results, latex=False)
+    assert {p.suffix for p in (tmp_path / "plain").rglob("*") if p.is_file()} == {".html", ".md", ".json", ".svg"}
 
 
 def test_html_is_self_contained_and_names_every_claim(tmp_path, results):
