@@ -1,10 +1,16 @@
-"""A claim's Figure -> PNG bytes, drawn on a bare Agg canvas (no pyplot, no global state)."""
+"""A claim's Figure -> SVG (the web page, report.md) and PDF (report.tex), on a bare canvas.
+
+No pyplot and no global state: each figure owns its canvas. The legend sits below the axes, never
+on the data. The layout is computed once, for the SVG, and reused for the PDF.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
@@ -12,17 +18,41 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from scipy import stats
 
 from reports.result import Figure, FigureKind
+from reports.svg import minify
 from reports.verdict import PASS_LEVEL
 
-SIZE_IN = (6.0, 4.0)
-DPI = 110
+WIDTH_IN, AXES_HEIGHT_IN, LEGEND_ROW_IN = 6.4, 3.4, 0.2  # the legend's rows add to the axes' height
+YLABEL_WIDTH = 40  # characters per line of the y label: a longer one is wrapped, not clipped
+LONG_LABEL = 48  # characters: a legend with a longer label takes one column, else two
 MEASURED, PREDICTED, FITTED = "tab:blue", "black", "tab:orange"
 LINE_COLORS = ("tab:red", "tab:green", "tab:purple", "tab:brown", "tab:gray")
+# Text as paths: the figure looks the same everywhere, with no font to install; fixed ids and no
+# dates, so the same figure gives the same bytes.
+_RC = {"svg.fonttype": "path", "svg.hashsalt": "aeverify", "pdf.compression": 9}
 
 
-def draw(figure: Figure, title: str) -> bytes:
-    """The PNG of `figure` under `title`: a CURVE or a SCALING plot (see `Figure`)."""
-    fig = MplFigure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
+@dataclass(frozen=True)
+class Drawing:
+    svg: str  # minified, standalone
+    pdf: bytes | None = None
+
+
+def draw(figure: Figure, pdf: bool = False) -> Drawing:
+    """`figure` as SVG, and as PDF too if asked (it costs as much again): a CURVE or a SCALING plot."""
+    with matplotlib.rc_context(_RC):
+        fig = _figure(figure)
+        svg = io.StringIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+        if not pdf:
+            return Drawing(minify(svg.getvalue()))
+        fig.set_layout_engine("none")  # keep the layout the SVG got
+        pdf_bytes = io.BytesIO()
+        fig.savefig(pdf_bytes, format="pdf", metadata={"CreationDate": None})
+    return Drawing(minify(svg.getvalue()), pdf_bytes.getvalue())
+
+
+def _figure(figure: Figure) -> MplFigure:
+    fig = MplFigure(figsize=(WIDTH_IN, AXES_HEIGHT_IN), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     x, y = np.asarray(figure.x, dtype=float), np.atleast_2d(np.asarray(figure.y, dtype=float))
@@ -34,14 +64,14 @@ def draw(figure: Figure, title: str) -> bytes:
         ax.plot(x, values, "--", color=color, lw=1.3, label=label)
     for label, at in figure.marks:
         ax.axvline(at, ls=":", color=PREDICTED, lw=1.2, label=f"{label} = {at:.4g}")
-    ax.set_title(textwrap.fill(title, 70), fontsize=10, parse_math=False)  # plain text
-    ax.set_xlabel(figure.xlabel)
-    ax.set_ylabel(figure.ylabel)
+    ax.set_xlabel(figure.xlabel, parse_math=False)  # labels are plain text
+    ax.set_ylabel(textwrap.fill(figure.ylabel, YLABEL_WIDTH), parse_math=False)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, framealpha=0.9)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    labels = ax.get_legend_handles_labels()[1]
+    columns = 1 if max(map(len, labels), default=0) > LONG_LABEL else 2
+    fig.set_size_inches(WIDTH_IN, AXES_HEIGHT_IN + LEGEND_ROW_IN * -(-len(labels) // columns))
+    fig.legend(loc="outside lower center", ncols=columns, fontsize=8, frameon=False)
+    return fig
 
 
 def _curve(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
+from reports.parts import Part, counts, parts
 from reports.result import Result
-from reports.verdict import Interval, Verdict
+from reports.verdict import Interval
 
 TITLE = "aeverify verification report"
 DASH = "\u2014"
@@ -27,24 +29,6 @@ def interval(m: Interval | None) -> str:
     return DASH if m is None else f"{fmt(m.estimate)} [{fmt(m.ci_low)}, {fmt(m.ci_high)}]"
 
 
-# Headings of the report's parts, by the first component of the claim ids; others print as they are.
-PART_TITLES = {
-    "ntk": "Over-parameterized ReLU autoencoders: kernels and training (paper 2)",
-    "tied": "Weight-tied autoencoders: gradient and step lemma (paper 1)",
-    "mixture": "Mixture of Gaussians (paper 1)",
-    "sparse_coding": "Sparse coding (paper 1)",
-    "nonneg": "Non-negative sparse coding (paper 1)",
-}
-
-
-def parts(results: Sequence[Result]) -> list[tuple[str, list[Result]]]:
-    """The results grouped by the first component of their id, in order of first appearance."""
-    grouped: dict[str, list[Result]] = {}
-    for r in results:
-        grouped.setdefault(r.id.split(".")[0], []).append(r)
-    return [(PART_TITLES.get(name, name), rs) for name, rs in grouped.items()]
-
-
 def table_rows(r: Result) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
     """The figure's data table as text cells, when the claim asks for one."""
     if r.figure is None or not r.figure.table:
@@ -55,14 +39,26 @@ def table_rows(r: Result) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | Non
     return header, [tuple(fmt(v) for v in row) for row in rows]
 
 
+def sentence(text: str) -> str:
+    """`text` with a capital first letter, to follow a full stop."""
+    return text[:1].upper() + text[1:]
+
+
 def kind_label(r: Result) -> str:
     """The kind, saying what a limit claim compares: the exponent of its rate, not a value."""
     return "limit (exponent)" if r.kind == "limit" else r.kind
 
 
-def counts(results: Sequence[Result]) -> dict[str, int]:
-    """How many results have each verdict, every verdict listed (zeros included)."""
-    return {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+def rerun_command(r: Result, profile: str, claim_files: Sequence[str] = ()) -> str:
+    """The command that re-runs `r` alone with the numbers it had in the report."""
+    words = ["aeverify", "check", r.id, *(w for path in claim_files for w in ("--claims", path))]
+    if profile != "quick":
+        words += ["--profile", profile]
+    return shlex.join([*words, "--seeds", str(r.seeds), "--seed", str(r.seed)])
+
+
+def paper_label(part: Part) -> str:
+    return f"{part.title} (paper {part.paper.number})" if part.paper else part.title
 
 
 def run_line(results: Sequence[Result], profile: str, seed: int) -> str:
@@ -79,25 +75,27 @@ def interrupted_line(results: Sequence[Result]) -> str:
 
 def render_markdown(
     results: Sequence[Result], *, profile: str, seed: int, complete: bool,
-    figure_paths: dict[str, str],
+    figure_paths: dict[str, str], claim_files: Sequence[str] = (),
 ) -> str:
-    """The whole Markdown report: run line, summary table, one section per claim."""
+    """The whole Markdown report: run line, summary table, one section per claim, by part."""
     lines = [f"# {TITLE}", "", run_line(results, profile, seed), ""]
     if not complete:
         lines += [f"> **{interrupted_line(results)}**", ""]
     lines += ["| claim | source | kind | status | predicted | measured | verdict |",
               "|---|---|---|---|---|---|---|"]
-    for r in results:
+    outline = parts(results)
+    for r in (r for part in outline for r in part.results):
         cells = (f"[{r.id}](#{r.id})", r.source, kind_label(r), r.status, fmt(r.predicted),
                  interval(r.measured), f"**{r.verdict.value}**")
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    for title, members in parts(results):
-        lines += ["", f"# {title}"]
-        lines += [line for r in members for line in ("", *_section(r, figure_paths.get(r.id)))]
+    for part in outline:
+        lines += ["", f"# {paper_label(part)}"]
+        lines += [line for r in part.results for line in
+                  ("", *_section(r, figure_paths.get(r.id), rerun_command(r, profile, claim_files)))]
     return "\n".join(lines) + "\n"
 
 
-def _section(r: Result, figure_path: str | None) -> list[str]:
+def _section(r: Result, figure_path: str | None, command: str) -> list[str]:
     lines = [f'<a id="{r.id}"></a>', "", f"## {r.title}", "",
              f"- id: `{r.id}`", f"- status: {r.status}"]
     if r.status == "reconstructed":
@@ -108,9 +106,10 @@ def _section(r: Result, figure_path: str | None) -> list[str]:
               *(f"  - ${h}$" for h in r.hypotheses),
               f"- measured: {r.quantity}",
               f"- params: {fmt(r.params)}",
-              f"- seeds: {r.seeds} (root seed {r.seed})", "",
+              f"- seeds: {r.seeds} (root seed {r.seed})",
+              f"- re-run: `{command}`", "",
               f"**Verdict: {r.verdict.value}**: predicted {fmt(r.predicted)}, "
-              f"measured {interval(r.measured)}. {r.reason}"]
+              f"measured {interval(r.measured)}. {sentence(r.reason)}"]
     if r.seeds_to_decide is not None:
         lines += ["", f"Seeds to decide: {r.seeds_to_decide}."]
     if r.counterexample:

@@ -1,4 +1,4 @@
-"""The command line: `aeverify list | derive | check | report | falsify | snapshot` (`python -m verify`).
+"""The command line: `aeverify list | derive | check | report | diff | falsify | snapshot` (`python -m verify`).
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
 input (one line on stderr naming the parameter and the rule), 130 interrupted.
@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--only", action="append", default=[], metavar="PATTERN",
                              help="report only the claims matching this id or pattern (repeatable), "
                                   "e.g. 'mine.*' for a claim file's own")
+        if name != "falsify":
+            sub.add_argument("--junit", type=Path, metavar="FILE", help="also write the verdicts as JUnit XML")
         if name != "report":
             sub.add_argument("--set", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
                              help="override a parameter (repeatable)" if name == "check" else
@@ -91,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
             _parallel_options(sub)
+    compare = verbs.add_parser("diff", help="compare two runs: verdicts, predictions, estimates, claims",
+                               description="compare two runs (results.json files or report folders); "
+                                           "exit status 1 if a pass became anything else")
+    compare.set_defaults(handler=_diff)
+    compare.add_argument("old", metavar="OLD", help="the earlier run: results.json or its report folder")
+    compare.add_argument("new", metavar="NEW", help="the later run")
+    compare.add_argument("--json", action="store_true", help="print the differences as one JSON object")
     snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
     snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
     snap.add_argument("--dir", type=Path,
@@ -213,7 +222,17 @@ def _check(args) -> int:
             out = results[-1]
             progress.clear()
             print(json.dumps(finite(out.to_json()), allow_nan=False) if args.json else _line(out), flush=True)
+    _junit(args.junit, results)
     return _status(results)
+
+
+def _junit(path: Path | None, results: list[Result]) -> None:
+    """`--junit FILE`: the verdicts as JUnit XML, one test case per claim."""
+    if path is not None:
+        from reports.junit import render_junit
+        from reports.write import write_bytes_atomic
+
+        write_bytes_atomic(path, render_junit(results))
 
 
 def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
@@ -234,7 +253,11 @@ def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Pro
 
 
 def _line(r: Result) -> str:
+    from reports.verdict import Verdict
+
     head = f"{r.verdict.value.upper():<12} {r.id}"
+    if r.verdict is not Verdict.PASS:
+        head += f"\n    statement: {r.title}"
     if r.measured is None:
         return f"{head}\n    {r.reason}"
     m = r.measured
@@ -254,7 +277,7 @@ def _status(results: list[Result]) -> int:
 
 
 def _report(args) -> int:
-    from reports.markdown import counts
+    from reports.parts import part_table
     from reports.write import write_report
     from verify.claim import Profile
     from verify.progress import Stderr
@@ -271,14 +294,30 @@ def _report(args) -> int:
             done[index] = result
     except KeyboardInterrupt:
         results = [done[i] for i in sorted(done)]
-        index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False)
+        index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False,
+                             claim_files=files)
         print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
         return 130
     results = [done[i] for i in sorted(done)]
-    index = write_report(results, args.out, profile=profile.value, seed=args.seed)
-    print(", ".join(f"{n} {v}" for v, n in counts(results).items() if n), file=sys.stderr)
+    index = write_report(results, args.out, profile=profile.value, seed=args.seed, claim_files=files)
+    _junit(args.junit, results)
+    print(part_table(results), file=sys.stderr)
     print(index.resolve())
     return _status(results)
+
+
+def _diff(args) -> int:
+    from reports import diff
+
+    try:
+        old, new = diff.load(args.old), diff.load(args.new)
+    except diff.DiffInputError as exc:
+        print(f"aeverify: error: {exc}", file=sys.stderr)
+        return 2
+    differences = diff.compare(old, new)
+    print(json.dumps(diff.to_json(differences, args.old, args.new)) if args.json
+          else diff.render(differences, old, new))
+    return 1 if diff.regressed(differences) else 0
 
 
 def _falsify(args) -> int:

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -75,11 +76,15 @@ def _without_timing(path):
 
 def test_the_same_seed_gives_the_same_results_json(tmp_path, capsys):
     assert main(["report", "--out", str(tmp_path / "a")]) == 0
-    assert main(["report", "--out", str(tmp_path / "b")]) == 0
+    assert main(["report", "--out", str(tmp_path / "b"), "--junit", str(tmp_path / "b.xml")]) == 0
     assert capsys.readouterr().out.strip().endswith("index.html")
     first, second = _without_timing(tmp_path / "a/results.json"), _without_timing(tmp_path / "b/results.json")
     assert first == second and first["complete"] is True
     assert all(c["verdict"] == "pass" for c in first["claims"])
+    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    assert capsys.readouterr().out.strip() == f"no change in {len(first['claims'])} claims"
+    cases = ET.parse(tmp_path / "b.xml").getroot().iter("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(c["id"] for c in first["claims"])
     assert main(["report", "--out", str(tmp_path / "c"), "--seed", "7"]) == 0
     assert _without_timing(tmp_path / "c/results.json") != first
 
