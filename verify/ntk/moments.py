@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.stats.crv_types import NormalDistribution
 
 from verify.ntk import quadrature
-from verify.ntk.kernels import CHECK_VALUE, gaussian_mean, gaussian_type, homogeneous
+from verify.ntk.kernels import CHECK_VALUE, SMOOTH_CHECK, gaussian_mean, gaussian_type, homogeneous
 from verify.param import ParameterError
 from verify.space import Activation, Law, gaussian, relu, z
 
@@ -86,7 +86,7 @@ def gaussian_moment(f: sp.Expr, name: str) -> sp.Expr:
         if not closed.has(sp.Integral, sp.Piecewise, sp.I) and np.allclose(
                 [float(sp.N(closed.xreplace(values).subs(_s, c))) for c in CHECK_SCALES],
                 quadrature.mean_values(f.xreplace(values), np.array(CHECK_SCALES)),
-                rtol=1e3 * quadrature.SMOOTH_ERROR, atol=1e3 * quadrature.SMOOTH_ERROR):
+                rtol=SMOOTH_CHECK, atol=SMOOTH_CHECK):
             return closed
     return quadrature.scaled_mean(name, f)(_s)
 
