@@ -1,4 +1,5 @@
-"""Infinite-width NTK factors of any activation and the empirical Grams of a two-layer ReLU autoencoder.
+"""Infinite-width NTK factors of any activation and the empirical Grams of a two-layer ReLU autoencoder
+(those of any activation and weight law: numeric/network.py).
 
 Data X: (n, d) as rows; encoder W: (m, d); decoder A: (d, m). Output index (i, j) (sample i,
 coordinate j) sits at i*d + j, so an nd-vector is a C-order flattened (n, d) matrix V. The

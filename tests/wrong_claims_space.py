@@ -9,7 +9,7 @@ import functools
 import numpy as np
 import sympy as sp
 
-from numeric import data, network, ntk as kernels
+from numeric import network, ntk as kernels
 from verify.ntk import d, decoder_kernel, encoder_kernel, n, s_a, s_w, t, tied_limit_coefficient
 from verify.ntk.initialisation import measure_tied_limit
 from verify.ntk.kernel import GAUSSIAN, measure_concentration

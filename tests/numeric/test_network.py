@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import erf as erf_np
 
 from numeric import autoencoder, network, ntk
 from numeric.data import unit_rows

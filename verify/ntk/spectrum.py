@@ -37,7 +37,7 @@ def _kron_spectra(params, rng):
 
 
 def measure_kron_lambda_min(params, rng) -> Measurement:
-    """lambda_min of the nd x nd matrix H_inf kron I_d, and lambda_0 of the (n, n) factor."""
+    """lambda_min of the nd x nd matrix H_sigma kron I_d, and lambda_0 of the (n, n) factor."""
     (small, small_error), (big, big_error) = _kron_spectra(params, rng)
     return Measurement(big[0], error=big_error + small_error, bindings={"lambda_0": small[0]})
 
@@ -52,7 +52,7 @@ def measure_kron_multiplicity(params, rng) -> Measurement:
 
 
 def measure_joint_weyl(params, rng) -> Measurement:
-    """lambda_min(H_inf + K_1), with lambda_0 and mu_0 of the same data."""
+    """lambda_min(H_sigma + K_sigma), with lambda_0 and mu_0 of the same data."""
     X = data.unit_rows(params["n"], params["d"], rng)
     H, K = kernels.encoder_kernel(X, activation=params["activation"]), kernels.decoder_kernel(X, activation=params["activation"])
     (h, h_error), (k, k_error), (joint, joint_error) = _spectrum(H), _spectrum(K), _spectrum(H + K)
@@ -82,7 +82,7 @@ def _orthonormal_claim(name: str, symbol: sp.Symbol, kernel_expr, kernel) -> Cla
         kind=Kind.EXACT,
         predicted=lambda activation: orthonormal_eigenvalue(kernel_expr(activation)),
         lhs=symbol,
-        quantity=f"smallest eigenvalue of the closed-form Gram on random orthonormal rows",
+        quantity="smallest eigenvalue of the derived kernel's Gram on random orthonormal rows",
         measure=functools.partial(measure_orthonormal, kernel=kernel),
         params=_ORTHO,
         holds_when=(sp.Le(n, d), sp.Ge(n, 2)),
