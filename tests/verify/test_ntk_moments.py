@@ -22,7 +22,7 @@ from verify.ntk.moments import NotDerived, s_w
 from verify.space import Law
 
 SE = 5
-M = 400_000
+M = 200_000
 LAWS = [space.gaussian(), space.rademacher(), space.uniform(), space.uniform(-1, 1)]
 # E xi^k, k = 1..4, typed here: N(0, 1); +-1; U[-sqrt 3, sqrt 3]; U[-1, 1]
 HAND_MOMENTS = {"gaussian": (0, 1, 0, 3), "rademacher": (0, 1, 0, 1), "uniform(-sqrt(3), sqrt(3))": (0, 1, 0, 9 / 5),
