@@ -6,7 +6,7 @@ SymPy function (an undefined function carrying a NumPy implementation, `_imp_`):
 the bridge (`verify.bridge.compile_expr`, lambdify) evaluate it, and it prints as a name, `K_tanh(t)`.
 f and g are SymPy expressions in `verify.space.z`; NumPy gets them through the bridge.
 
-Accuracy (tests/verify/test_ntk_quadrature.py): u = x_i, v = t x_i + sqrt(1 - t^2) x_j on the
+Accuracy (tests/verify/test_ntk_kernels.py): u = x_i, v = t x_i + sqrt(1 - t^2) x_j on the
 tensor grid of NODES probabilists' Gauss-Hermite nodes. For analytic f, g (tanh, GELU, erf and
 their slopes) the error is below SMOOTH_ERROR (NODES against 2 NODES: 1e-11 for tanh', 2e-15 for
 GELU; against erf's closed form: 1e-15). A kink costs the quadrature its spectral accuracy: the
