@@ -1,4 +1,5 @@
-"""Infinite-width NTK factors and the empirical Grams of a two-layer ReLU autoencoder at finite width.
+"""Infinite-width NTK factors of any activation and the empirical Grams of a two-layer ReLU autoencoder
+(those of any activation and weight law: numeric/network.py).
 
 Data X: (n, d) as rows; encoder W: (m, d); decoder A: (d, m). Output index (i, j) (sample i,
 coordinate j) sits at i*d + j, so an nd-vector is a C-order flattened (n, d) matrix V. The
@@ -16,6 +17,7 @@ from numeric.autoencoder import relu
 from numeric.spectra import lambda_min
 from verify.ntk import theory
 from verify.bridge import compile_expr
+from verify.space import Activation
 
 
 # Rows count as unit-norm within this: data normalised in float32 still qualify, nothing looser does.
@@ -48,24 +50,26 @@ def _cosines(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
     return C
 
 
-def encoder_kernel(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
-    """H_inf (n, n) of unit rows X (or (n, n') between X and Y): the weakly-trained NTK is H_inf kron I_d."""
-    return compile_expr(theory.encoder_kernel(), ["t"])(_cosines(X, Y))
+def encoder_kernel(X: np.ndarray, Y: np.ndarray | None = None, activation: Activation = theory.RELU) -> np.ndarray:
+    """H_sigma (n, n) of unit rows X (or (n, n') between X and Y): the weakly-trained NTK is H_sigma
+    kron I_d (H_inf for the default ReLU)."""
+    return compile_expr(theory.encoder_kernel(activation), ["t"])(_cosines(X, Y))
 
 
-def decoder_kernel(X: np.ndarray, Y: np.ndarray | None = None) -> np.ndarray:
-    """K_1 (n, n) of unit rows X (or (n, n') between X and Y): the decoder Gram tends to K_1 kron I_d."""
-    return compile_expr(theory.decoder_kernel(), ["t"])(_cosines(X, Y))
+def decoder_kernel(X: np.ndarray, Y: np.ndarray | None = None, activation: Activation = theory.RELU) -> np.ndarray:
+    """K_sigma (n, n) of unit rows X (or (n, n') between X and Y): the decoder Gram tends to K_sigma
+    kron I_d (K_1 for the default ReLU)."""
+    return compile_expr(theory.decoder_kernel(activation), ["t"])(_cosines(X, Y))
 
 
-def lambda_0(X: np.ndarray) -> float:
-    """lambda_min(H_inf)."""
-    return float(np.linalg.eigvalsh(encoder_kernel(X))[0])
+def lambda_0(X: np.ndarray, activation: Activation = theory.RELU) -> float:
+    """lambda_min(H_sigma)."""
+    return float(np.linalg.eigvalsh(encoder_kernel(X, activation=activation))[0])
 
 
-def mu_0(X: np.ndarray) -> float:
-    """lambda_min(K_1)."""
-    return float(np.linalg.eigvalsh(decoder_kernel(X))[0])
+def mu_0(X: np.ndarray, activation: Activation = theory.RELU) -> float:
+    """lambda_min(K_sigma)."""
+    return float(np.linalg.eigvalsh(decoder_kernel(X, activation=activation))[0])
 
 
 def decoder_gram(W: np.ndarray, X: np.ndarray) -> np.ndarray:

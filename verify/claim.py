@@ -221,7 +221,14 @@ class Claim:
         return self.quick if profile is Profile.QUICK else self.full
 
     def violated(self, params: Mapping[str, object]) -> str | None:
-        """Which hypotheses of `holds_when` `params` break, with the values involved; None if none."""
+        """Which hypotheses of `holds_when` `params` break, with the values involved; None if none.
+        A prediction that refuses its categorical values (raises ParameterError: not derived for this
+        activation and law) puts them outside the statement too, with its reason."""
+        if callable(self.predicted):
+            try:
+                self.prediction(params)
+            except ParameterError as exc:
+                return f"the prediction is not derived for these choices: {exc}"
         broken = _broken(self.holds_when, params)
         return None if broken is None else f"parameters break holds_when {broken}"
 

@@ -159,10 +159,14 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
 
 
 def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
+    try:
+        predicted_expr, predicted_latex = sp.sstr(claim.prediction(params)), claim.latex(params)
+    except ParameterError:  # not derived for these choices: an invalid result, whose reason says why
+        predicted_expr, predicted_latex = "", ""
     return dict(
         id=claim.id, title=claim.title, source=claim.source, status=claim.status.value,
-        kind=claim.kind.value, predicted_expr=sp.sstr(claim.prediction(params)),
-        predicted_latex=claim.latex(params), quantity=claim.quantity,
+        kind=claim.kind.value, predicted_expr=predicted_expr, predicted_latex=predicted_latex,
+        quantity=claim.quantity,
         params={name: plain(value) for name, value in params.items()},
         hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when),
         given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed,

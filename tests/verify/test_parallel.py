@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reports.result import TIMING_FIELDS
-from verify.claim import ParameterError, Profile
+from verify.claim import ParameterError, Profile, plain
 from verify.cli import main
 from verify.parallel import Executor, ExecutorKind, Task, _pool, perform, run_claims
 from verify.registry import find
@@ -200,7 +200,8 @@ def test_a_dask_scheduler_address_runs_on_that_cluster(bug_file, user_file, caps
 def test_workers_get_one_blas_thread(monkeypatch):
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
-    task = Task(0, 0, (), (("ntk.init.loss", find("ntk.init.loss").resolve(Profile.QUICK)),))
+    params = {name: plain(value) for name, value in find("ntk.init.loss").resolve(Profile.QUICK).items()}
+    task = Task(0, 0, (), (("ntk.init.loss", params),))  # choices travel as their texts
     with _pool(Executor(jobs=2)) as (submit, _):
         assert submit(perform, task).result()[0][0].failure is None  # numpy and scipy are loaded there
         assert submit(os.getenv, "OPENBLAS_NUM_THREADS").result() == "1"

@@ -49,8 +49,9 @@ def test_every_claim_passes_in_its_quick_profile(claim):
 def test_limit_claims_compare_the_exponent_of_their_rate(claim):
     """The compared value is the rate's exponent in its size: log2 of rate(2 s) / rate(s), numerically."""
     params = claim.resolve(Profile.QUICK)
-    rate = claim.predicted.subs({sym: params[sym.name] for sym in claim.predicted.free_symbols if sym.name in params})
-    size = next(sym for sym in claim.predicted.free_symbols if sym.name == claim.size)
+    predicted = claim.prediction(params)
+    rate = predicted.subs({sym: params[sym.name] for sym in predicted.free_symbols if sym.name in params})
+    size = next(sym for sym in predicted.free_symbols if sym.name == claim.size)
     exponent = float(sp.log(rate.subs(size, 2048) / rate.subs(size, 1024), 2))
     assert claim.predict(params, {}) == pytest.approx(exponent) and exponent < 0
 

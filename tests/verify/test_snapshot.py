@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from verify import snapshot
-from verify.ntk import theory as ntk
+from verify.ntk import moments, theory as ntk
 from verify.cli import main
 from verify.ntk import d, n, s_a, s_w, t
 from verify.registry import models
@@ -32,10 +32,11 @@ def test_every_derivation_and_prediction_matches_its_golden_copy():
 
 
 def test_dropping_a_factor_fails_with_both_forms_and_where_they_differ(monkeypatch, capsys):
-    original = ntk.relu_moment
-    monkeypatch.setattr(ntk, "relu_moment", lambda power: original(power) / 2)  # E[u relu(u)] lost its 2
+    original = moments.even_square
+    monkeypatch.setattr(moments, "even_square", lambda activation: original(activation) / 2)  # E[relu^2] lost its 2
     changed = {x.key: x for x in snapshot.check() if x.group == "ntk.theory" and not x.change.ok}
-    assert set(changed) == {LOSS, "derivations/tied init limit: E[w relu(w.x)] / x"}
+    laws = ("gaussian", "rademacher", "uniform(-sqrt(3), sqrt(3))")
+    assert set(changed) == {LOSS} | {f"derivations/{law} weights: E 1/2 ||X - U(0)||^2, ReLU" for law in laws}
     text = str(changed[LOSS])
     assert text.startswith(f"CHANGED      ntk.theory: {LOSS}")
     assert "golden: d*n*s_a**2*s_w**2/4 + n/2" in text and "now:    d*n*s_a**2*s_w**2/8 + n/2" in text

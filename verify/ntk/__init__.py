@@ -1,7 +1,10 @@
 """Paper 2: the NTK of two-layer autoencoders (Nguyen, Wong, Hegde, IEEE T-IT 2021).
 
-`theory` holds the SymPy derivations (re-exported here: `from verify.ntk import t, lambda_0`) and
-`width` the derived width requirements; each other module holds the claims named by its file:
+`theory` holds the SymPy derivations (re-exported here: `from verify.ntk import t, lambda_0`, with
+ReLU defaults), built on `kernels` (the kernels of any activation: angular wedges, Gaussian
+integrals, Price's theorem, else the Gauss-Hermite `quadrature`) and `moments` (the initialisation
+limits for each activation and weight law); `width` holds the derived width requirements. Each
+other module holds the claims named by its file:
 `kernel` (ntk.kernel.*), `spectrum` (ntk.spectrum.*, ntk.orthonormal.*), `initialisation`
 (ntk.init.*, ntk.tied.init_limit), `train` (rates and lambda_min along GD), `lazy` (movement,
 flips), `limit` (the kernel-regression limit), `tied` (weight-tied degeneracy), `width_observed`.

@@ -1,7 +1,9 @@
-"""Claims on the NTK kernels of two-layer ReLU autoencoders: closed forms, Kronecker structure, limits.
+"""Claims on the NTK kernels of two-layer autoencoders: closed forms, Kronecker structure, limits.
 
-Science note paper 2, section 3. The closed forms restate Cho & Saul 2009 and Du et al. 2019; the
-autoencoder statements (Kronecker structure, concentration at order m^-1/2) are reconstructed.
+Science note paper 2, section 3, for any activation sigma (`--set activation=erf`): the kernels are
+derived per activation in verify.ntk.kernels. For ReLU the closed forms restate Cho & Saul 2009 and
+Du et al. 2019 (erf's, Williams 1997); the autoencoder statements (Kronecker structure,
+concentration at order m^-1/2) are reconstructed.
 """
 
 from __future__ import annotations
@@ -11,60 +13,72 @@ import functools
 import numpy as np
 import sympy as sp
 
-from numeric import autoencoder, data, ntk as kernels
+from numeric import autoencoder, data, network, ntk as kernels
 from numeric.fit import geometric_grid
 from numeric.spectra import spectral_norm
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.param import Choices
 from verify.measure import gamma, scaling
-from verify.ntk.theory import d, decoder_kernel, encoder_kernel, kappa_0, m, t
+from verify.ntk.theory import decoder_kernel, encoder_kernel, kappa_0, m
+from verify.space import ACTIVATIONS, WEIGHT_LAWS, Activation, gaussian, z
 
 SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)"
 # The t grid of the Monte Carlo figures: the closed forms are drawn over all of [-1, 1].
 T_GRID = np.linspace(-1.0, 1.0, 21)
-# Kernel values lie in [0, 1/2]: a pass must tell them apart to two decimals.
+# Kernel values lie in [-1, 1] (ReLU's in [0, 1/2]): a pass must tell them apart to two decimals.
 KERNEL_RESOLUTION = sp.Rational(1, 100)
 # A fitted exponent must be told apart from its neighbours m^-1/4 and m^-3/4.
 EXPONENT_RESOLUTION = sp.Rational(1, 8)
 
 # Monte Carlo draws of w are processed in chunks of this many, bounding memory at full profile.
 CHUNK = 100_000
+ACTIVATION = Param("activation", "relu", "the activation sigma", choices=ACTIVATIONS)
+GAUSSIAN = gaussian()
+CENTRED_LAWS = Choices("weight law", WEIGHT_LAWS.named, accepts=lambda law: sp.simplify(law.moment(1)) == 0,
+                       rule="centred laws")
 
 
-def step_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """1{u >= 0} 1{v >= 0}: the integrand of kappa_0."""
-    return (u >= 0) * (v >= 0)
+def slope_product(activation: Activation, u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """sigma'(u) sigma'(v): the integrand of kappa_sigma (1{u > 0} 1{v > 0} for ReLU)."""
+    return activation.derivative(u) * activation.derivative(v)
 
 
-def relu_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """relu(u) relu(v): the integrand of K_1."""
-    return np.maximum(u, 0) * np.maximum(v, 0)
+def value_product(activation: Activation, u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """sigma(u) sigma(v): the integrand of K_sigma."""
+    return activation.value(u) * activation.value(v)
 
 
-def encoder_product(u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """<x, y> 1{u >= 0} 1{v >= 0}: the integrand of H_inf."""
-    return t * step_product(u, v, t)
+def encoder_product(activation: Activation, u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """<x, y> sigma'(u) sigma'(v): the integrand of H_sigma."""
+    return t * slope_product(activation, u, v, t)
 
 
 def measure_kernel(params, rng, integrand, name: str) -> Measurement:
-    """Monte Carlo over w ~ N(0, I_d) of E integrand(w.x, w.y, t) at cosine t, and along T_GRID."""
+    """Monte Carlo over w ~ N(0, I_d) of E integrand(w.x, w.y, t) at cosine t, and along T_GRID. The
+    error bounds the round-off of the sum (an integrand that is constant in w, identity's t, has no
+    sampling spread to hide it)."""
     cosines = np.append(T_GRID, params["t"])
     x, Y = data.rows_at_cosines(cosines, params["d"], rng)
-    total = np.zeros(cosines.size)
+    total, size = np.zeros(cosines.size), np.zeros(cosines.size)
     for start in range(0, params["samples"], CHUNK):
-        w = rng.standard_normal((min(CHUNK, params["samples"] - start), params["d"]))
-        total += integrand((w @ x)[:, None], w @ Y.T, cosines).sum(axis=0)
+        w = GAUSSIAN.sample(rng, (min(CHUNK, params["samples"] - start), params["d"]))
+        values = integrand(params["activation"], (w @ x)[:, None], w @ Y.T, cosines)
+        total += values.sum(axis=0)
+        size += np.abs(values).sum(axis=0)
     estimates = total / params["samples"]
-    return Measurement(estimates[-1], sweep=Sweep("t", T_GRID, estimates[:-1], f"{name}(t), Monte Carlo"))
+    error = gamma(params["samples"]) * size[-1] / params["samples"]
+    return Measurement(estimates[-1], error=error,
+                       sweep=Sweep("t", T_GRID, estimates[:-1], f"{name}(t), Monte Carlo"))
 
 
-def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, expr: sp.Expr, lhs: str) -> Claim:
+def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, kernel, lhs: str) -> Claim:
     return Claim(
         id=f"ntk.kernel.{name}",
         title=title,
         source=source,
         status=Status.STATED,
         kind=Kind.EXACT,
-        predicted=expr,
+        predicted=lambda activation: kernel(activation),
         lhs=Tex(lhs),
         quantity=f"Monte Carlo estimate of {symbol}(t) over w ~ N(0, I_d) at cosine t",
         measure=functools.partial(measure_kernel, integrand=integrand, name=symbol),
@@ -72,6 +86,7 @@ def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, ex
             Param("t", 0.3, "cosine <x, y> of the two unit inputs", low=-1, high=1),
             Param("d", 8, "input dimension", low=2),
             Param("samples", 200_000, "Monte Carlo draws of w per seed", low=100),
+            ACTIVATION,
         ),
         quick=Setting(seeds=5),
         full=Setting(seeds=20, values={"samples": 1_000_000}),
@@ -79,24 +94,37 @@ def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, ex
     )
 
 
-def encoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
-    """||H(0) - H_inf kron I_d||_2 at one width (matrix-free Lanczos)."""
-    W, A = autoencoder.init_weights(width, X.shape[1], rng)
-    limit = kernels.kron_eye(kernels.encoder_kernel(X), X.shape[1])
-    return spectral_norm(kernels.encoder_gram(W, A, X) - limit, rng)
+def at_scale(activation: Activation, scale: float) -> Activation:
+    """z -> sigma(scale z): w ~ N(0, s^2 I) gives the kernels of this activation at unit scale."""
+    s = sp.nsimplify(scale)
+    if s == 1:
+        return activation
+    return Activation(f"{activation} at scale {s}", activation.expr.subs(z, s * z))
 
 
-def decoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator) -> float:
-    """||G(0) - K_1 kron I_d||_2 at one width: the (n, n) Kronecker factor carries the spectrum."""
-    W = rng.standard_normal((width, X.shape[1]))
-    return float(np.abs(np.linalg.eigvalsh(kernels.decoder_gram(W, X) - kernels.decoder_kernel(X))).max())
+def encoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator, params) -> float:
+    """||H(0) - s_a^2 E[zeta^2] H_sigma kron I_d||_2 at one width, w ~ N(0, I), decoder entries s_a
+    zeta with zeta from the decoder law (matrix-free Lanczos)."""
+    law, activation = params["decoder_law"], params["activation"]
+    W, A = network.init_weights(width, X.shape[1], rng, GAUSSIAN, law, s_a=params["s_a"])
+    scale = params["s_a"] ** 2 * float(law.moment(2))
+    limit = kernels.kron_eye(scale * kernels.encoder_kernel(X, activation=activation), X.shape[1])
+    return spectral_norm(network.encoder_gram(W, A, X, activation) - limit, rng)
+
+
+def decoder_deviation(X: np.ndarray, width: int, rng: np.random.Generator, params) -> float:
+    """||G(0) - K kron I_d||_2 at one width, w ~ N(0, s_w^2 I) and K the kernel of sigma(s_w z) (s_w^2
+    K_sigma for a positively homogeneous sigma): the (n, n) Kronecker factor carries the spectrum."""
+    W = params["s_w"] * GAUSSIAN.sample(rng, (width, X.shape[1]))
+    limit = kernels.decoder_kernel(X, activation=at_scale(params["activation"], params["s_w"]))
+    return float(np.abs(np.linalg.eigvalsh(network.decoder_gram(W, X, params["activation"]) - limit)).max())
 
 
 def measure_concentration(params, rng, deviation, name: str) -> Measurement:
-    """The fitted exponent in m of deviation(X, m, rng) over the geometric grid of widths."""
+    """The fitted exponent in m of deviation(X, m, rng, params) over the geometric grid of widths."""
     X = data.unit_rows(params["n"], params["d"], rng)
     widths = geometric_grid(params["m0"], params["levels"])
-    return scaling("m", widths, [deviation(X, w, rng) for w in widths], name)
+    return scaling("m", widths, [deviation(X, w, rng, params) for w in widths], name)
 
 
 def measure_decoder_kronecker(params, rng, factor=kernels.decoder_gram) -> Measurement:
@@ -128,8 +156,8 @@ _SIZE = (
 )
 
 
-def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation, quick: Setting,
-                         full: Setting) -> Claim:
+def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation, scales: tuple[Param, ...],
+                         quick: Setting, full: Setting) -> Claim:
     return Claim(
         id=f"ntk.kernel.{name}",
         title=title,
@@ -140,7 +168,7 @@ def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation,
         lhs=Tex(lhs),
         quantity=f"fitted exponent in m of {plain}",
         measure=functools.partial(measure_concentration, deviation=deviation, name=plain),
-        params=_SIZE,
+        params=_SIZE + scales + (ACTIVATION,),
         quick=quick,
         full=full,
         size="m",
@@ -150,21 +178,32 @@ def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation,
 
 
 CLAIMS = (
-    _kernel_claim("degree0_closed_form", "kappa_0", step_product, "kappa_0: degree-0 arc-cosine kernel",
-                  "Cho & Saul 2009, arc-cosine kernel J_0", kappa_0(),
-                  r"\mathbb{E}_w\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
-    _kernel_claim("degree1_closed_form", "K_1", relu_product, "K_1: degree-1 arc-cosine kernel (decoder NTK)",
-                  "Cho & Saul 2009, arc-cosine kernel J_1", decoder_kernel(),
-                  r"\mathbb{E}_w\, \sigma(w^\top x)\, \sigma(w^\top y)"),
-    _kernel_claim("encoder_closed_form", "H_inf", encoder_product, "H_inf: encoder NTK Gram (weakly-trained)",
-                  "Du et al. 2019, Gram matrix H_inf", encoder_kernel(),
-                  r"\mathbb{E}_w\, x^\top y\, 1\{w^\top x \geq 0\}\, 1\{w^\top y \geq 0\}"),
-    _concentration_claim("encoder_kronecker", "The encoder NTK at init tends to H_inf kron I_d at order m^-1/2",
-                         r"\|H(0) - H^\infty \otimes I_d\|_2", "||H(0) - H_inf kron I_d||_2", encoder_deviation,
+    _kernel_claim("degree0_closed_form", "kappa_sigma", slope_product,
+                  "kappa_sigma: the derivative kernel E sigma'(u) sigma'(v) (degree-0 arc-cosine for ReLU)",
+                  "Cho & Saul 2009, arc-cosine kernel J_0 (ReLU); derived per activation", kappa_0,
+                  r"\mathbb{E}_w\, \sigma'(w^\top x)\, \sigma'(w^\top y)"),
+    _kernel_claim("degree1_closed_form", "K_sigma", value_product,
+                  "K_sigma: the decoder kernel E sigma(u) sigma(v) (degree-1 arc-cosine K_1 for ReLU)",
+                  "Cho & Saul 2009, arc-cosine kernel J_1 (ReLU); Williams 1997 (erf); derived per activation",
+                  decoder_kernel, r"\mathbb{E}_w\, \sigma(w^\top x)\, \sigma(w^\top y)"),
+    _kernel_claim("encoder_closed_form", "H_sigma", encoder_product,
+                  "H_sigma: encoder NTK Gram t kappa_sigma(t) (weakly-trained; H_inf for ReLU)",
+                  "Du et al. 2019, Gram matrix H_inf (ReLU); derived per activation", encoder_kernel,
+                  r"\mathbb{E}_w\, x^\top y\, \sigma'(w^\top x)\, \sigma'(w^\top y)"),
+    _concentration_claim("encoder_kronecker",
+                         "The encoder NTK at init tends to s_a^2 H_sigma kron I_d at order m^-1/2",
+                         r"\|H(0) - s_a^2 H_\sigma \otimes I_d\|_2", "||H(0) - s_a^2 H_sigma kron I_d||_2",
+                         encoder_deviation,
+                         (Param("s_a", 1.0, "decoder init scale", low=0, open_low=True),
+                          Param("decoder_law", "gaussian", "the law of the decoder entries zeta (the limit has "
+                                "E zeta^2 = 1 for the named laws)", choices=CENTRED_LAWS)),
                          quick=Setting(seeds=12, values={"levels": 8}),
                          full=Setting(seeds=40, values={"levels": 10})),
-    _concentration_claim("decoder_concentration", "The decoder Gram at init tends to K_1 kron I_d at order m^-1/2",
-                         r"\|G(0) - K_1 \otimes I_d\|_2", "||G(0) - K_1 kron I_d||_2", decoder_deviation,
+    _concentration_claim("decoder_concentration",
+                         "The decoder Gram at init tends to K_sigma kron I_d (of sigma(s_w z)) at order m^-1/2",
+                         r"\|G(0) - K_\sigma \otimes I_d\|_2", "||G(0) - K kron I_d||_2", decoder_deviation,
+                         (Param("s_w", 1.0, "encoder init scale: the limit is the kernel of sigma(s_w z), "
+                                "s_w^2 K_sigma for ReLU", low=0, open_low=True),),
                          quick=Setting(seeds=12, values={"levels": 9}),
                          full=Setting(seeds=40, values={"levels": 12})),
     Claim(
