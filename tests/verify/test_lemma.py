@@ -54,7 +54,7 @@ def test_a_restated_claim_keeps_the_measurement_and_takes_new_defaults():
     assert run_claim(true).verdict is Verdict.PASS
     wrong = lemma.restate("ntk.init.loss", "t.loss_wrong", initial_loss() * sp.Rational(11, 10), inits=2000)
     assert run_claim(wrong).verdict is Verdict.FAIL
-    with pytest.raises(ClaimError, match=r"'width' is neither a claim option nor a parameter \(parameters: d, inits"):
+    with pytest.raises(ClaimError, match=r"'width' is neither a claim option nor a parameter \(parameters: activation, d"):
         lemma.restate("ntk.init.loss", "t.bad", width=3)
 
 
