@@ -120,6 +120,12 @@ class Result:
         header, rows = figure_table(self.figure)
         return {"columns": list(header), "rows": [list(row) for row in rows]}
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the claim as the report shows it."""
+        from reports.notebook import result_html
+
+        return result_html(self)
+
 
 def finite(obj: Any) -> Any:
     """`obj` with NaN and infinities as None and NumPy scalars as Python ones, recursively."""
@@ -136,3 +142,9 @@ def finite(obj: Any) -> Any:
 
 class Results(list):
     """The Results of several claims, in the order they were asked for (`verify.check_all`)."""
+
+    def _repr_html_(self) -> str:
+        """In a notebook: a line per claim, each opening to its section of the report."""
+        from reports.notebook import results_html
+
+        return results_html(self)
