@@ -22,6 +22,7 @@ from reports.result import Result
 from reports.verdict import Verdict
 from reports.write import finite, write_report
 from verify import snapshot
+from verify.cache import Cache
 from verify.claim import Claim, ClaimError, ParameterError, Profile
 from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
 from verify.parallel import Executor, ExecutorKind, run_claims
@@ -30,6 +31,7 @@ from verify.registry import UnknownClaim, claims, find, models
 from verify.run import resolve_seeds, run_claim
 
 DEFAULT_OUT = "aeverify-report"
+CACHE_SUFFIX = ".cache"  # the report's cache of repetitions sits beside it: aeverify-report.cache
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
             _parallel_options(sub)
+            _cache_options(sub, default=name == "report")
     snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
     snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
     snap.add_argument("--dir", type=Path, default=snapshot.DEFAULT_DIR,
@@ -102,6 +105,23 @@ def _parallel_options(sub: argparse.ArgumentParser) -> None:
                        help="with --executor dask: the scheduler of a running cluster, e.g. "
                             "tcp://10.0.0.5:8786 (its workers need aeverify and the --claims files "
                             "at the same paths); without it a local cluster of --jobs workers")
+
+
+def _cache_options(sub: argparse.ArgumentParser, default: bool) -> None:
+    group = sub.add_argument_group("the cache of repetitions (a restarted run resumes from it, with the same results)")
+    where = f"default: beside --out, OUT{CACHE_SUFFIX}" if default else "default: none"
+    group.add_argument("--cache", type=Path, metavar="DIR", help=f"keep each repetition in DIR and read it back ({where})")
+    if default:
+        group.add_argument("--no-cache", action="store_true", help="keep nothing: measure every repetition")
+
+
+def _store(args) -> Cache | None:
+    """The cache of repetitions the verb reads and fills: --cache, or for `report` the default."""
+    if getattr(args, "no_cache", False):
+        return None
+    if args.cache is None and args.verb == "report":
+        return Cache(Path(f"{args.out}{CACHE_SUFFIX}"))
+    return None if args.cache is None else Cache(args.cache)
 
 
 def _executor(args) -> Executor:
@@ -167,7 +187,8 @@ def _check(args) -> int:
         if broken:
             raise ParameterError(f"{claim.id}: {broken}")
     progress, results, ready = Stderr(), [], {}
-    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress):
+    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress,
+                              _store(args)):
         ready[index] = result
         while len(results) in ready:  # in the order asked, each as soon as those before it are done
             results.append(ready.pop(len(results)))
@@ -178,15 +199,18 @@ def _check(args) -> int:
 
 
 def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
-         files: tuple[str, ...], executor: Executor, progress: Stderr) -> Iterator[tuple[int, Result]]:
+         files: tuple[str, ...], executor: Executor, progress: Stderr,
+         store: Cache | None) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) of each claim as it finishes: in this process one after the
-    other, or on `executor`'s workers (verify/parallel.py)."""
+    other, or on `executor`'s workers (verify/parallel.py), with the cache of repetitions `store`."""
     if not executor.serial:
-        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress)
+        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress, store)
         return
+    progress.overall(0, sum(resolve_seeds(c, profile, seeds) for c in selected
+                            if not c.violated(c.resolve(profile, overrides))))  # the repetitions to run
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
-        result = run_claim(claim, overrides, seeds, profile, seed, files, progress)
+        result = run_claim(claim, overrides, seeds, profile, seed, files, progress, store)
         progress.finished(result.verdict.value, result.elapsed_s)
         yield index, result
 
@@ -217,7 +241,7 @@ def _report(args) -> int:
     done: dict[int, Result] = {}
     try:
         for index, result in _run(list(everything), None, args.seeds, profile, args.seed, files, executor,
-                                  Stderr()):
+                                  Stderr(), _store(args)):
             done[index] = result
     except KeyboardInterrupt:
         results = [done[i] for i in sorted(done)]
