@@ -127,6 +127,8 @@ def critical_width(X: np.ndarray, regime: Regime, criterion: Criterion, base: in
             fractions[m] = converged_fraction(X, m, regime, criterion, base)
         return fractions[m] >= criterion.fraction
 
+    while start > 0 and grid_width(anchor, start, per_octave) > largest:  # a guess beyond the largest
+        start -= per_octave
     if passes(start):
         high = start
         while grid_width(anchor, high, per_octave) > 1 and passes(high - per_octave):
