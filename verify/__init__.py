@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from reports.result import Result
 from verify.claim import Claim, Kind, Measurement, Param, Profile, Setting, Status, Sweep
@@ -31,13 +32,16 @@ def check(
     seed: int = 0,
     files: Sequence[str] = (),
     jobs: int = 1,
+    cache: str | Path | None = None,
 ) -> Result:
     """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
-    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result.
+    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result; `cache`
+    names a folder that keeps each repetition, so that a run again reads it back (verify/cache.py).
 
     Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
     for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
     """
+    from verify.cache import Cache
     from verify.claim import ParameterError
     from verify.parallel import Executor, run_claims
     from verify.registry import find
@@ -47,9 +51,10 @@ def check(
         raise ParameterError(f"profile must be one of {', '.join(p.value for p in Profile)}; got {profile!r}")
     executor = Executor(jobs=jobs)
     claim = find(claim_id, tuple(files))
+    store = None if cache is None else Cache(cache)
     if executor.serial:
-        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
-    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor)
+        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files), store=store)
+    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor, store=store)
     return result
 
 

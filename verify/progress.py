@@ -64,14 +64,16 @@ class Stderr:
             self.stream.write(f"\r\033[K{text}")
             self.stream.flush()
 
-    def left_s(self) -> float | None:
-        """The estimated seconds left, None before the first repetition (or without a total)."""
+    def left_s(self, now: float | None = None) -> float | None:
+        """The estimated seconds left (at `now`, a perf_counter time), None before the first
+        repetition (or without a total)."""
         if not self.done or not self.total:
             return None
-        return (time.perf_counter() - self.start) * max(self.total - self.done, 0) / self.done
+        now = time.perf_counter() if now is None else now
+        return (now - self.start) * max(self.total - self.done, 0) / self.done
 
-    def _left(self, prefix: str) -> str:
-        left = self.left_s()
+    def _left(self, prefix: str, now: float | None = None) -> str:
+        left = self.left_s(now)
         if left is None or self.done >= self.total:
             return ""
         return f"{prefix}about {left:.0f} s left" if left < 120 else f"{prefix}about {left / 60:.0f} min left"
@@ -86,6 +88,7 @@ class Stderr:
         self.before += self.reps  # a serial claim's repetitions (a fail or invalid may skip some)
         self.done, self.reps = max(self.done, self.before), 0
         prefix = "\r\033[K" if self.live else ""
-        total = time.perf_counter() - self.start
-        self.stream.write(f"{prefix}{self.label}  {verdict} ({elapsed_s:.1f} s, {total:.0f} s so far{self._left(', ')})\n")
+        now = time.perf_counter()
+        left = self._left(", ", now)
+        self.stream.write(f"{prefix}{self.label}  {verdict} ({elapsed_s:.1f} s, {now - self.start:.0f} s so far{left})\n")
         self.stream.flush()
