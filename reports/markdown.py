@@ -27,9 +27,11 @@ def interval(m: Interval | None) -> str:
     return DASH if m is None else f"{fmt(m.estimate)} [{fmt(m.ci_low)}, {fmt(m.ci_high)}]"
 
 
-# Headings of the report's parts, by the first component of the claim ids; others print as they are.
+# Headings of the report's parts, by the longest listed prefix of the claim ids (else their first
+# component, printed as it is).
 PART_TITLES = {
     "ntk": "Over-parameterized ReLU autoencoders: kernels and training (paper 2)",
+    "ntk.width": "The over-parameterization law, measured: how wide weak and joint training need to be (paper 2)",
     "tied": "Weight-tied autoencoders: gradient and step lemma (paper 1)",
     "mixture": "Mixture of Gaussians (paper 1)",
     "sparse_coding": "Sparse coding (paper 1)",
@@ -38,11 +40,18 @@ PART_TITLES = {
 
 
 def parts(results: Sequence[Result]) -> list[tuple[str, list[Result]]]:
-    """The results grouped by the first component of their id, in order of first appearance."""
+    """The results grouped by part (the longest prefix of their id in PART_TITLES, else its first
+    component), in order of first appearance."""
     grouped: dict[str, list[Result]] = {}
     for r in results:
-        grouped.setdefault(r.id.split(".")[0], []).append(r)
+        grouped.setdefault(_part(r.id), []).append(r)
     return [(PART_TITLES.get(name, name), rs) for name, rs in grouped.items()]
+
+
+def _part(claim_id: str) -> str:
+    words = claim_id.split(".")
+    prefixes = (".".join(words[:k]) for k in range(len(words) - 1, 0, -1))
+    return next((prefix for prefix in prefixes if prefix in PART_TITLES), words[0])
 
 
 def table_rows(r: Result) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:

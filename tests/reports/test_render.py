@@ -224,3 +224,12 @@ def test_bands_log_x_and_a_confidence_region_render_and_tabulate():
     t2 = 2 * 3 / 2 * stats.f.ppf(PASS_LEVEL, 2, 2)
     distance = [4 * (p - mean) @ np.linalg.solve(cov, p - mean) for p in np.column_stack([x, y])]
     assert np.allclose(distance, t2)
+
+
+def test_parts_group_by_the_longest_titled_prefix():
+    from reports.markdown import PART_TITLES, parts
+
+    results = [dataclasses.replace(RESULTS[0], id=i) for i in ("ntk.kernel.a", "ntk.width.weak_n", "ntk.train.b", "tied.c")]
+    assert [(title, [r.id for r in rs]) for title, rs in parts(results)] == [
+        (PART_TITLES["ntk"], ["ntk.kernel.a", "ntk.train.b"]), (PART_TITLES["ntk.width"], ["ntk.width.weak_n"]),
+        (PART_TITLES["tied"], ["tied.c"])]

@@ -2,6 +2,8 @@
 fitted law's wiring on critical widths of a known law, and equiangular data's lambda_0 and mu_0."""
 
 
+import json
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -76,3 +78,24 @@ def test_the_joint_floor_is_claimed_only_where_the_identity_does_not_undercut_it
     claim = find("ntk.width.joint_floor")
     assert claim.violated(claim.resolve(Profile.QUICK, {"n_high": 64})) is not None  # 64 > 4 d0 = 32
     assert find("ntk.width.weak_floor").violated(find("ntk.width.weak_floor").resolve(Profile.QUICK, {"n_high": 64})) is None
+
+
+TINY = ["--set", "n0=4", "--set", "d0=4", "--set", "n_low=4", "--set", "n_high=8", "--set", "d_low=2",
+        "--set", "d_high=4", "--set", "inits=4", "--seeds", "3"]
+
+
+@pytest.mark.slow  # two pools load every claim: half a minute on an idle machine, minutes on a busy one
+def test_the_sweep_gives_the_serial_results_with_jobs_and_dask(capsys):
+    """The sweep's unit of parallel work is one repetition of the law's stream (every grid point of
+    one seed), run on a worker; the Results are the serial ones (elapsed times aside)."""
+    pytest.importorskip("distributed")
+    from reports.result import TIMING_FIELDS
+    from verify.cli import main
+
+    ids = ["ntk.width.weak_n", "ntk.width.joint_d", "ntk.width.joint_vs_weak_n"]
+    runs = []
+    for extra in ([], ["--jobs", "2"], ["--executor", "dask", "--jobs", "2"]):
+        main(["check", *ids, *TINY, "--json", *extra])
+        runs.append([{k: v for k, v in json.loads(line).items() if k not in TIMING_FIELDS}
+                     for line in capsys.readouterr().out.splitlines()])
+    assert len(runs[0]) == 3 and runs[0] == runs[1] == runs[2]
