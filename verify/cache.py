@@ -124,10 +124,16 @@ def cached(store: Cache | None, key: str | None, compute):
 
 
 def fingerprint(fn) -> str:
-    """A hash of `fn`'s code and of what it uses from this toolkit and the user's files (see above)."""
-    digest = hashlib.sha256(_VERSIONS.encode())
-    _walk(fn, digest, set())
-    return digest.hexdigest()
+    """A hash of `fn`'s code and of what it uses from this toolkit and the user's files (see above),
+    computed once per process (the code a process runs does not change under it)."""
+    if fn not in _FINGERPRINTS:
+        digest = hashlib.sha256(_VERSIONS.encode())
+        _walk(fn, digest, set())
+        _FINGERPRINTS[fn] = digest.hexdigest()
+    return _FINGERPRINTS[fn]
+
+
+_FINGERPRINTS: dict = {}  # by function (or partial) object
 
 
 def _ours(obj) -> bool:

@@ -65,9 +65,13 @@ class Point:
 
 def lines(params) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The cross: the n-line (n doubling from n_low up to n_high, and n0, at d0) and the d-line."""
-    ns = sorted({params["n_low"] * 2**j for j in range(40) if params["n_low"] * 2**j <= params["n_high"]} | {params["n0"]})
-    ds = sorted({params["d_low"] * 2**j for j in range(40) if params["d_low"] * 2**j <= params["d_high"]} | {params["d0"]})
-    return [(k, params["d0"]) for k in ns], [(params["n0"], k) for k in ds]
+    ns = _doubling(params["n_low"], params["n_high"]) | {params["n0"]}
+    ds = _doubling(params["d_low"], params["d_high"]) | {params["d0"]}
+    return [(k, params["d0"]) for k in sorted(ns)], [(params["n0"], k) for k in sorted(ds)]
+
+
+def _doubling(low: int, high: int) -> set[int]:
+    return {low * 2**j for j in range(int(math.log2(high / low)) + 1)}
 
 
 def criterion(X: np.ndarray, regime: Regime, params) -> Criterion:
@@ -87,12 +91,12 @@ def width_sweep(params, rng) -> tuple[Point, ...]:
     """m* of both regimes at every point of the cross, one data set per point (n-line first, each
     search starting from the previous point's m* of its regime)."""
     n_line, d_line = lines(params)
-    points, found = {}, {}
+    points = {}
     for line in (n_line, d_line):
         guess = {}
         for n_, d_ in line:
             if (n_, d_) in points:
-                guess = found[(n_, d_)]
+                guess = points[(n_, d_)].m_star
                 continue
             X = data.unit_rows(n_, d_, rng)
             base = int(rng.integers(2**62))
@@ -102,10 +106,9 @@ def width_sweep(params, rng) -> tuple[Point, ...]:
                 start = round(params["per_octave"] * math.log2(guess[regime] / anchor)) if regime in guess else 0
                 search[regime] = critical_width(X, regime, criterion(X, regime, params), base, anchor,
                                                 params["per_octave"], LARGEST_WIDTH, start)
-            m_star = {regime: result.m_star for regime, result in search.items()}
+            guess = {regime: result.m_star for regime, result in search.items()}
             points[(n_, d_)] = Point(n_, d_, kernels.lambda_0(X), kernels.mu_0(X), float(np.linalg.norm(X, 2)),
-                                     m_star, {regime: result.below for regime, result in search.items()})
-            guess = found[(n_, d_)] = m_star
+                                     guess, {regime: result.below for regime, result in search.items()})
     return tuple(points.values())
 
 
