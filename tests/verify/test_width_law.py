@@ -74,10 +74,12 @@ def test_equiangular_data_have_the_closed_form_lambda_0_and_mu_0():
     assert kernels.mu_0(X) == pytest.approx(K(1.0) - K(t))
 
 
-def test_the_joint_floor_is_claimed_only_where_the_identity_does_not_undercut_it():
-    claim = find("ntk.width.joint_floor")
+@pytest.mark.parametrize("claim_id", ["ntk.width.weak_floor", "ntk.width.joint_floor"])
+def test_the_floor_is_claimed_only_where_the_identity_does_not_undercut_it(claim_id):
+    claim = find(claim_id)
     assert claim.violated(claim.resolve(Profile.QUICK, {"n_high": 64})) is not None  # 64 > 4 d0 = 32
-    assert find("ntk.width.weak_floor").violated(find("ntk.width.weak_floor").resolve(Profile.QUICK, {"n_high": 64})) is None
+    assert claim.violated(claim.resolve(Profile.QUICK, {"n_high": 32})) is None
+    assert find("ntk.width.weak_n").violated(find("ntk.width.weak_n").resolve(Profile.QUICK, {"n_high": 64})) is None
 
 
 TINY = ["--set", "n0=4", "--set", "d0=4", "--set", "n_low=4", "--set", "n_high=8", "--set", "d_low=2",
