@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 from scipy import stats
 
 from reports.result import Figure, FigureKind
@@ -53,16 +53,17 @@ def _curve(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
         ax.set_yscale("log")
     if figure.logx:
         ax.set_xscale("log")
-        _short_range_ticks(ax.xaxis, x)
+        _grid_ticks(ax.xaxis, x)
     marker = "-" if x.size > 40 else "o"  # a trajectory is a line, a grid is points
-    _series(ax, figure, x, y, figure.ylabel if figure.bands else "measured", MEASURED, marker)
     for (label, rows), color in zip(figure.bands, BAND_COLORS * len(figure.bands)):
-        _series(ax, figure, x, np.atleast_2d(np.asarray(rows, dtype=float)), label, color, marker + "-")
+        _series(ax, figure, x, np.atleast_2d(np.asarray(rows, dtype=float)), label, color, marker + "-", 3.5)
+    _series(ax, figure, x, y, figure.ylabel if figure.bands else "measured", MEASURED, marker)
     if figure.predicted is not None:
         ax.plot(x, figure.predicted, "-", color=PREDICTED, lw=1.5, label="predicted")
 
 
-def _series(ax, figure: Figure, x: np.ndarray, y: np.ndarray, label: str, color: str, marker: str) -> None:
+def _series(ax, figure: Figure, x: np.ndarray, y: np.ndarray, label: str, color: str, marker: str,
+            size: float = 4.5) -> None:
     """One measured series: its mean over repetitions (geometric on a log y axis: the interval is
     then taken on log y) with its Student-t band at the report's level."""
     if figure.logy:
@@ -70,7 +71,7 @@ def _series(ax, figure: Figure, x: np.ndarray, y: np.ndarray, label: str, color:
             y = np.log(y)
     reps, mean = y.shape[0], y.mean(axis=0)
     unlog = np.exp if figure.logy else (lambda v: v)
-    ax.plot(x, unlog(mean), marker, color=color, ms=4.5, zorder=3,  # on top of the prediction
+    ax.plot(x, unlog(mean), marker, color=color, ms=size, lw=1.2, zorder=3,  # on top of the prediction
             label=f"{label} ({'geometric ' if figure.logy else ''}mean of {reps})")
     if reps > 1:
         half = stats.t.ppf(0.5 + PASS_LEVEL / 2, reps - 1) * y.std(axis=0, ddof=1) / np.sqrt(reps)
@@ -134,6 +135,16 @@ def _scaling(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
     if figure.slope is not None:
         ax.plot(np.exp(span), np.exp(cy + figure.slope * (span - cx)), "--", color=PREDICTED,
                 lw=1.5, label=f"predicted slope {figure.slope:.3g}")
+
+
+def _grid_ticks(axis, values: np.ndarray) -> None:
+    """On a log axis over a short grid (a dozen points or fewer), label the grid's own values."""
+    if values.size > 12:
+        _short_range_ticks(axis, values)
+        return
+    axis.set_major_locator(FixedLocator(values))
+    axis.set_major_formatter(FuncFormatter(lambda tick, _: f"{tick:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _short_range_ticks(axis, values: np.ndarray) -> None:
