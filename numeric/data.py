@@ -34,3 +34,14 @@ def rows_at_cosines(cosines: np.ndarray, d: int, rng: np.random.Generator) -> tu
     x, z = orthonormal_rows(2, d, rng)
     c = np.asarray(cosines, dtype=float)[:, None]
     return x, c * x + np.sqrt(np.clip(1 - c**2, 0, None)) * z
+
+
+def equiangular_rows(n: int, d: int, t: float, rng: np.random.Generator) -> np.ndarray:
+    """n unit rows with every pairwise cosine equal to t in [0, 1): X (n, d), d >= n + 1.
+
+    x_i = sqrt(1 - t) e_i + sqrt(t) u for a random orthonormal frame (e_1, ..., e_n, u).
+    """
+    if not 0 <= t < 1:
+        raise ValueError(f"t must be in [0, 1) (the common cosine); got {t}")
+    frame = orthonormal_rows(n + 1, d, rng)
+    return np.sqrt(1 - t) * frame[:n] + np.sqrt(t) * frame[n]

@@ -14,7 +14,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 from scipy import stats
 
 from reports.result import Figure, FigureKind
@@ -26,6 +26,7 @@ YLABEL_WIDTH = 40  # characters per line of the y label: a longer one is wrapped
 LONG_LABEL = 48  # characters: a legend with a longer label takes one column, else two
 MEASURED, PREDICTED, FITTED = "tab:blue", "black", "tab:orange"
 LINE_COLORS = ("tab:red", "tab:green", "tab:purple", "tab:brown", "tab:gray")
+BAND_COLORS = ("tab:orange", "tab:cyan", "tab:olive", "tab:pink")
 # Text as paths: the figure looks the same everywhere, with no font to install; fixed ids and no
 # dates, so the same figure gives the same bytes.
 _RC = {"svg.fonttype": "path", "svg.hashsalt": "aeverify", "pdf.compression": 9}
@@ -56,12 +57,15 @@ def _figure(figure: Figure) -> MplFigure:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     x, y = np.asarray(figure.x, dtype=float), np.atleast_2d(np.asarray(figure.y, dtype=float))
-    if figure.kind is FigureKind.CURVE:
+    if figure.kind is FigureKind.REGION:
+        _region(ax, figure, y)
+    elif figure.kind is FigureKind.CURVE:
         _curve(ax, figure, x, y)
     else:
         _scaling(ax, figure, x, y)
-    for (label, values), color in zip(figure.lines, LINE_COLORS * len(figure.lines)):
-        ax.plot(x, values, "--", color=color, lw=1.3, label=label)
+    if figure.kind is not FigureKind.REGION:
+        for (label, values), color in zip(figure.lines, LINE_COLORS * len(figure.lines)):
+            ax.plot(x, values, "--", color=color, lw=1.3, label=label)
     for label, at in figure.marks:
         ax.axvline(at, ls=":", color=PREDICTED, lw=1.2, label=f"{label} = {at:.4g}")
     ax.set_xlabel(figure.xlabel, parse_math=False)  # labels are plain text
@@ -75,22 +79,69 @@ def _figure(figure: Figure) -> MplFigure:
 
 
 def _curve(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
-    """Mean over repetitions with its Student-t band at the report's level, and the prediction."""
-    if figure.logy:  # geometric mean and band: the interval is taken on log y
+    """Mean over repetitions with its Student-t band at the report's level (and so each band), and
+    the prediction."""
+    if figure.logy:
         ax.set_yscale("log")
+    if figure.logx:
+        ax.set_xscale("log")
+        _grid_ticks(ax.xaxis, x)
+    marker = "-" if x.size > 40 else "o"  # a trajectory is a line, a grid is points
+    for (label, rows), color in zip(figure.bands, BAND_COLORS * len(figure.bands)):
+        _series(ax, figure, x, np.atleast_2d(np.asarray(rows, dtype=float)), label, color, marker + "-", 3.5)
+    _series(ax, figure, x, y, figure.ylabel if figure.bands else "measured", MEASURED, marker)
+    if figure.predicted is not None:
+        ax.plot(x, figure.predicted, "-", color=PREDICTED, lw=1.5, label="predicted")
+
+
+def _series(ax, figure: Figure, x: np.ndarray, y: np.ndarray, label: str, color: str, marker: str,
+            size: float = 4.5) -> None:
+    """One measured series: its mean over repetitions (geometric on a log y axis: the interval is
+    then taken on log y) with its Student-t band at the report's level."""
+    if figure.logy:
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log(y)
     reps, mean = y.shape[0], y.mean(axis=0)
     unlog = np.exp if figure.logy else (lambda v: v)
-    marker = "-" if x.size > 40 else "o"  # a trajectory is a line, a grid is points
-    ax.plot(x, unlog(mean), marker, color=MEASURED, ms=4.5, zorder=3,  # on top of the prediction
-            label=f"measured ({'geometric ' if figure.logy else ''}mean of {reps})")
+    ax.plot(x, unlog(mean), marker, color=color, ms=size, lw=1.2, zorder=3,  # on top of the prediction
+            label=f"{label} ({'geometric ' if figure.logy else ''}mean of {reps})")
     if reps > 1:
         half = stats.t.ppf(0.5 + PASS_LEVEL / 2, reps - 1) * y.std(axis=0, ddof=1) / np.sqrt(reps)
-        ax.fill_between(x, unlog(mean - half), unlog(mean + half), color=MEASURED, alpha=0.2, lw=0,
-                        label=f"{PASS_LEVEL:.0%} interval")
-    if figure.predicted is not None:
-        ax.plot(x, figure.predicted, "-", color=PREDICTED, lw=1.5, label="predicted")
+        ax.fill_between(x, unlog(mean - half), unlog(mean + half), color=color, alpha=0.2, lw=0,
+                        label=f"{PASS_LEVEL:.0%} interval" if color == MEASURED else None)
+
+
+def _region(ax, figure: Figure, y: np.ndarray) -> None:
+    """Each repetition's point, their mean and its PASS_LEVEL confidence ellipse (Hotelling's T^2),
+    for the measured series and each band; lines are reference points."""
+    series = [("measured", y, MEASURED)] + [(label, np.atleast_2d(np.asarray(rows, dtype=float)), color)
+                                            for (label, rows), color in zip(figure.bands, BAND_COLORS)]
+    for label, points, color in series:
+        reps, mean = len(points), points.mean(axis=0)
+        half = (stats.t.ppf(0.5 + PASS_LEVEL / 2, reps - 1) * points.std(axis=0, ddof=1) / np.sqrt(reps)
+                if reps > 1 else np.zeros(2))
+        ax.plot(points[:, 0], points[:, 1], ".", color=color, alpha=0.4, ms=5)
+        ax.plot(*mean, "o", color=color, ms=6, zorder=3,
+                label=f"{label}, mean of {reps}: ({mean[0]:.3g} \u00b1 {half[0]:.2g}, {mean[1]:.3g} \u00b1 {half[1]:.2g})")
+        ellipse = _ellipse(points)
+        if ellipse is not None:
+            ax.plot(*ellipse, "-", color=color, lw=1.2, label=f"{PASS_LEVEL:.0%} region" if color == MEASURED else None)
+    for (label, point), color in zip(figure.lines, LINE_COLORS * len(figure.lines)):
+        ax.plot(*point, "*", color=color, ms=11, label=label)
+
+
+def _ellipse(points: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The boundary of the PASS_LEVEL confidence region of the mean of `points` (R, 2): Hotelling's
+    T^2, {mu : R (mu - mean)^T S^-1 (mu - mean) <= 2 (R - 1) / (R - 2) F(2, R - 2)}; None for R < 3."""
+    reps = len(points)
+    if reps < 3:
+        return None
+    scale = 2 * (reps - 1) / (reps - 2) * stats.f.ppf(PASS_LEVEL, 2, reps - 2) / reps
+    values, vectors = np.linalg.eigh(np.cov(points, rowvar=False) * scale)
+    angle = np.linspace(0, 2 * np.pi, 100)
+    circle = np.vstack([np.cos(angle), np.sin(angle)]) * np.sqrt(np.clip(values, 0, None))[:, None]
+    boundary = points.mean(axis=0)[:, None] + vectors @ circle
+    return boundary[0], boundary[1]
 
 
 def _scaling(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
@@ -116,6 +167,16 @@ def _scaling(ax, figure: Figure, x: np.ndarray, y: np.ndarray) -> None:
     if figure.slope is not None:
         ax.plot(np.exp(span), np.exp(cy + figure.slope * (span - cx)), "--", color=PREDICTED,
                 lw=1.5, label=f"predicted slope {figure.slope:.3g}")
+
+
+def _grid_ticks(axis, values: np.ndarray) -> None:
+    """On a log axis over a short grid (a dozen points or fewer), label the grid's own values."""
+    if values.size > 12:
+        _short_range_ticks(axis, values)
+        return
+    axis.set_major_locator(FixedLocator(values))
+    axis.set_major_formatter(FuncFormatter(lambda tick, _: f"{tick:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _short_range_ticks(axis, values: np.ndarray) -> None:

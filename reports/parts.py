@@ -1,5 +1,6 @@
-"""The report's outline: papers, their parts (one per model, by the first component of the claim ids),
-each part's headline claim, and the plain-text summary of `aeverify report` by part."""
+"""The report's outline: papers, their parts (one per model: the longest prefix of the claim ids that
+names a known part, else their first component), each part's headline claim, and the plain-text
+summary of `aeverify report` by part."""
 
 from __future__ import annotations
 
@@ -36,13 +37,15 @@ KNOWN = {
     "sparse_coding": _Known("Sparse coding", 1, "sparse_coding.linear_convergence"),
     "mixture": _Known("Mixture of Gaussians", 1, "mixture.fixed_point_scale"),
     "nonneg": _Known("Non-negative sparse coding", 1, "nonneg.fixed_point_scale"),
+    "ntk.width": _Known("The over-parameterization law, measured: how wide weak and joint training need to be",
+                        2, "ntk.width.weak_n"),
     "ntk": _Known("Over-parameterized ReLU autoencoders: kernels and training", 2, "ntk.joint.linear_rate"),
 }
 
 
 @dataclass(frozen=True)
 class Part:
-    key: str  # the first component of its claims' ids
+    key: str  # the prefix of its claims' ids
     title: str
     paper: Paper | None  # None: a user's claims
     results: tuple[Result, ...]
@@ -65,7 +68,7 @@ def parts(results: Sequence[Result]) -> list[Part]:
     first appearance; inside a part, claims of one topic (second id component) stay together."""
     grouped: dict[str, list[Result]] = {}
     for r in results:
-        grouped.setdefault(r.id.split(".")[0], []).append(r)
+        grouped.setdefault(_part(r.id), []).append(r)
     keys = [k for k in KNOWN if k in grouped] + [k for k in grouped if k not in KNOWN]
     papers = {p.number: p for p in PAPERS}
     out = []
@@ -84,6 +87,13 @@ def by_paper(outline: Sequence[Part]) -> list[tuple[Paper | None, list[Part]]]:
     order = [*PAPERS, None]
     return [(paper, [p for p in outline if p.paper == paper]) for paper in order
             if any(p.paper == paper for p in outline)]
+
+
+def _part(claim_id: str) -> str:
+    """The longest prefix of `claim_id` that is a known part, else its first component."""
+    words = claim_id.split(".")
+    prefixes = (".".join(words[:k]) for k in range(len(words) - 1, 0, -1))
+    return next((prefix for prefix in prefixes if prefix in KNOWN), words[0])
 
 
 def _topic(r: Result) -> str:

@@ -18,6 +18,7 @@ TIMING_FIELDS = ("elapsed_s",)
 class FigureKind(enum.Enum):
     CURVE = "curve"  # measured values over a grid of a parameter, with the predicted curve
     SCALING = "scaling"  # an error against a size on log-log axes, with fitted and predicted slopes
+    REGION = "region"  # one point per repetition (y[0], y[1]) with the confidence ellipse of their mean
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,11 @@ class Figure:
 
     CURVE: `predicted` is the predicted value at each x.  SCALING: `slope` is the predicted
     exponent and `fitted` the mean fitted exponent, drawn through the centroid of the data.
-    `lines` are labelled reference curves over `x` (already averaged over repetitions) and `marks`
-    labelled x values drawn as vertical lines; `logy` asks for a log y axis; `table` asks the report
-    to print the data as a table too.
+    REGION: `x` indexes two coordinates, each row of `y` (and of each band) is one repetition's
+    point, each line a reference point. `lines` are labelled reference curves over `x` (already
+    averaged over repetitions), `marks` labelled x values drawn as vertical lines; `bands` are
+    further measured series, one row per repetition like `y`; `logy` (`logx`) asks for a log y (x)
+    axis; `table` asks the report to print the data as a table too.
     """
 
     kind: FigureKind
@@ -43,6 +46,8 @@ class Figure:
     logy: bool = False
     table: bool = False
     marks: tuple[tuple[str, float], ...] = ()
+    bands: tuple[tuple[str, tuple[tuple[float, ...], ...]], ...] = ()
+    logx: bool = False
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,10 @@ def _with_probability(side, v, p, e, delta: float) -> Judgement:
     high = violation_rate_bound(k, reps)
     low = 0.0 if k == 0 else float(special.betaincinv(k, reps - k + 1, 1 - PASS_LEVEL))
     interval = Interval(k / reps, low, high)
-    seen = f"the bound failed in {k} of {reps} repetitions (rate {k / reps:.3g}, {PASS_LEVEL:.0%} interval [{low:.3g}, {high:.3g}])"
+    closest = "largest" if side is Side.UPPER else "smallest"
+    seen = (f"the bound failed in {k} of {reps} repetitions (rate {k / reps:.3g}, {PASS_LEVEL:.0%} interval "
+            f"[{low:.3g}, {high:.3g}]; values: mean {v.mean():.4g}, {closest} {v[worst]:.4g} against the bound "
+            f"{p[worst]:.4g})")
     if p_value < 1 - FAIL_LEVEL:
         reason = f"{seen}: confidently above delta = {delta:.3g} (binomial p = {p_value:.2g})"
         return Judgement(Verdict.FAIL, interval, delta, reason, worst)

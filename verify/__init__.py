@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -51,14 +52,17 @@ def check(
     seed: int = 0,
     files: Sequence[str] = (),
     jobs: int = 1,
+    cache: str | Path | None = None,
 ) -> Result:
     """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
-    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result.
+    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result; `cache`
+    names a folder that keeps each repetition, so that a run again reads it back (verify/cache.py).
 
     Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
     for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
     """
-    return check_all(claim_id, params=params, seeds=seeds, profile=profile, seed=seed, files=files, jobs=jobs)[0]
+    return check_all(claim_id, params=params, seeds=seeds, profile=profile, seed=seed, files=files, jobs=jobs,
+                     cache=cache)[0]
 
 
 def check_all(
@@ -69,10 +73,12 @@ def check_all(
     seed: int = 0,
     files: Sequence[str] = (),
     jobs: int = 1,
+    cache: str | Path | None = None,
 ) -> Results:
     """Run every claim matching the ids or shell patterns (`'ntk.kernel.*'`, `'mine.*'`), in order;
     `params` override parameters of every claim selected. In a notebook the Results show as a table."""
     from reports.result import Results
+    from verify.cache import Cache
     from verify.claim import Profile
     from verify.errors import ParameterError
     from verify.parallel import Executor, run_claims
@@ -86,9 +92,11 @@ def check_all(
     executor = Executor(jobs=jobs)
     files = tuple(files)
     selected = select(patterns, files)
+    store = None if cache is None else Cache(cache)
     if executor.serial:
-        return Results(run_claim(claim, params, seeds, Profile(profile), seed, files) for claim in selected)
-    done = dict(run_claims(selected, params, seeds, Profile(profile), seed, files, executor))
+        return Results(run_claim(claim, params, seeds, Profile(profile), seed, files, store=store)
+                       for claim in selected)
+    done = dict(run_claims(selected, params, seeds, Profile(profile), seed, files, executor, store=store))
     return Results(done[i] for i in range(len(selected)))
 
 

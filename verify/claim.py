@@ -63,8 +63,12 @@ class Sweep:
     predicted curve is the claim's prediction evaluated along the grid (when it depends on no bound
     symbol). `lines` are reference curves of this repetition over the same grid, drawn by label as
     their mean over repetitions (a predicted envelope, a bound, a baseline); `marks` are labelled
-    points of the x axis drawn as vertical lines (a fixed point), also by their mean. `logy` puts the
-    y axis on a log scale; `table` also prints the figure's data as a table in the report.
+    points of the x axis drawn as vertical lines (a fixed point), also by their mean. `bands` are
+    further measured series over the grid, drawn like `y` with their interval over repetitions
+    (another regime, a fitted law). `logy` (`logx`) puts the y (x) axis on a log scale; `table`
+    also prints the figure's data as a table in the report. With `region=True` the grid indexes
+    coordinates: each repetition's `y` (and each band's values) is one point (y[0], y[1]), drawn
+    with the confidence ellipse of its mean; a line gives a reference point.
     """
 
     over: str
@@ -76,6 +80,9 @@ class Sweep:
     logy: bool = False
     table: bool = False
     marks: Mapping[str, float] = field(default_factory=dict)
+    bands: Mapping[str, np.ndarray] = field(default_factory=dict)
+    logx: bool = False
+    region: bool = False
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from verify.errors import ClaimError, ParameterError, UnknownClaim
 
 if TYPE_CHECKING:
     from reports.result import Result
+    from verify.cache import Cache
     from verify.claim import Claim, Profile
     from verify.parallel import Executor
     from verify.progress import Stderr
 
 DEFAULT_OUT = "aeverify-report"
+CACHE_SUFFIX = ".cache"  # the report's cache of repetitions sits beside it: aeverify-report.cache
 PROFILES = ("quick", "full")
 EXECUTORS = ("process", "dask")  # verify.parallel.ExecutorKind
 
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
             _parallel_options(sub)
+            _cache_options(sub, default=name == "report")
     compare = verbs.add_parser("diff", help="compare two runs: verdicts, predictions, estimates, claims",
                                description="compare two runs (results.json files or report folders); "
                                            "exit status 1 if a pass became anything else")
@@ -119,6 +122,25 @@ def _parallel_options(sub: argparse.ArgumentParser) -> None:
                        help="with --executor dask: the scheduler of a running cluster, e.g. "
                             "tcp://10.0.0.5:8786 (its workers need aeverify and the --claims files "
                             "at the same paths); without it a local cluster of --jobs workers")
+
+
+def _cache_options(sub: argparse.ArgumentParser, default: bool) -> None:
+    group = sub.add_argument_group("the cache of repetitions (a restarted run resumes from it, with the same results)")
+    where = f"default: beside --out, OUT{CACHE_SUFFIX}" if default else "default: none"
+    group.add_argument("--cache", type=Path, metavar="DIR", help=f"keep each repetition in DIR and read it back ({where})")
+    if default:
+        group.add_argument("--no-cache", action="store_true", help="keep nothing: measure every repetition")
+
+
+def _store(args) -> Cache | None:
+    """The cache of repetitions the verb reads and fills: --cache, or for `report` the default."""
+    from verify.cache import Cache
+
+    if getattr(args, "no_cache", False):
+        return None
+    if args.cache is None and args.verb == "report":
+        return Cache(Path(f"{args.out}{CACHE_SUFFIX}"))
+    return None if args.cache is None else Cache(args.cache)
 
 
 def _executor(args) -> Executor:
@@ -215,7 +237,8 @@ def _check(args) -> int:
         if broken:
             raise ParameterError(f"{claim.id}: {broken}")
     progress, results, ready = Stderr(), [], {}
-    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress):
+    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress,
+                              _store(args)):
         ready[index] = result
         while len(results) in ready:  # in the order asked, each as soon as those before it are done
             results.append(ready.pop(len(results)))
@@ -236,18 +259,21 @@ def _junit(path: Path | None, results: list[Result]) -> None:
 
 
 def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
-         files: tuple[str, ...], executor: Executor, progress: Stderr) -> Iterator[tuple[int, Result]]:
+         files: tuple[str, ...], executor: Executor, progress: Stderr,
+         store: Cache | None) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) of each claim as it finishes: in this process one after the
-    other, or on `executor`'s workers (verify/parallel.py)."""
+    other, or on `executor`'s workers (verify/parallel.py), with the cache of repetitions `store`."""
     from verify.parallel import run_claims
-    from verify.run import run_claim
+    from verify.run import resolve_seeds, run_claim
 
     if not executor.serial:
-        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress)
+        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress, store)
         return
+    progress.overall(0, sum(resolve_seeds(c, profile, seeds) for c in selected
+                            if not c.violated(c.resolve(profile, overrides))))  # the repetitions to run
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
-        result = run_claim(claim, overrides, seeds, profile, seed, files, progress)
+        result = run_claim(claim, overrides, seeds, profile, seed, files, progress, store)
         progress.finished(result.verdict.value, result.elapsed_s)
         yield index, result
 
@@ -290,7 +316,7 @@ def _report(args) -> int:
     done: dict[int, Result] = {}
     try:
         for index, result in _run(list(everything), None, args.seeds, profile, args.seed, files, executor,
-                                  Stderr()):
+                                  Stderr(), _store(args)):
             done[index] = result
     except KeyboardInterrupt:
         results = [done[i] for i in sorted(done)]

@@ -7,6 +7,7 @@ import functools
 import numpy as np
 
 from numeric.fit import fit_exponent
+from verify import cache
 from verify.claim import Measurement, Sweep
 from verify.seeds import point_key
 
@@ -35,6 +36,7 @@ def experiment(fn):
 
     Claims that share a `stream` receive generators at the same node, so the first one runs the
     experiment and the others read it. `rng` must be fresh (nothing drawn from it before the call).
+    Within a repetition measured with a cache (verify/cache.py) the result is also kept on disk.
     """
     kept: dict = {}
 
@@ -45,7 +47,9 @@ def experiment(fn):
         if key not in kept:
             if len(kept) >= EXPERIMENTS_KEPT:
                 kept.pop(next(iter(kept)))
-            kept[key] = fn(params, rng, *args)
+            store = cache.current()
+            entry = None if store is None else cache.experiment_key(fn, seq, params, args)
+            kept[key] = cache.cached(store, entry, lambda: fn(params, rng, *args))
         return kept[key]
 
     return run

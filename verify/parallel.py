@@ -40,6 +40,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reports.result import Result
+from verify.cache import Cache
 from verify.claim import Claim, ParameterError, Profile, plain
 from verify.progress import Progress, Silent
 from verify.registry import claims
@@ -88,12 +89,14 @@ class Executor:
 
 @dataclass(frozen=True)
 class Task:
-    """Repetition `r` of the claims `points` ((id, parameters) pairs), all of one seed stream."""
+    """Repetition `r` of the claims `points` ((id, parameters) pairs), all of one seed stream; `cache`
+    is the folder of the cache of repetitions (verify/cache.py), None for none."""
 
     r: int
     seed: int
     files: tuple[str, ...]
     points: tuple[tuple[str, Mapping[str, object]], ...]
+    cache: str | None = None
 
 
 class RemoteTraceback(Exception):
@@ -118,6 +121,7 @@ class Raised:
 def perform(task: Task) -> tuple[tuple[Outcome | Raised, float], ...]:
     """In a worker: each claim's Outcome for the task's repetition, with the seconds it took."""
     registry = _registry(task.files)
+    store = None if task.cache is None else Cache(task.cache)
     done = []
     for claim_id, params in task.points:
         start = time.perf_counter()
@@ -125,7 +129,7 @@ def perform(task: Task) -> tuple[tuple[Outcome | Raised, float], ...]:
             claim = registry[claim_id]  # choices travel as their texts, and are parsed back here
             spec = {p.name: p for p in claim.params}
             values = {name: spec[name].coerce(value) for name, value in params.items()}
-            outcome = measure_repetition(claim, values, task.seed, task.r, task.files)
+            outcome = measure_repetition(claim, values, task.seed, task.r, task.files, store)
         except Exception as exc:
             outcome = Raised(exc, traceback.format_exc())
         done.append((outcome, time.perf_counter() - start))
@@ -147,9 +151,11 @@ def run_claims(
     files: Sequence[str],
     executor: Executor,
     progress: Progress = Silent(),
+    store: Cache | None = None,
 ) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) for each claim as its last repetition arrives, the Results equal
-    to `run_claim`'s. Closing the iterator early (an interrupt, an error) cancels pending tasks."""
+    to `run_claim`'s (with the cache of repetitions `store`, read and filled by the workers).
+    Closing the iterator early (an interrupt, an error) cancels pending tasks."""
     files = tuple(files)
     plans, finished = {}, 0
     for index, claim in enumerate(selected):
@@ -161,7 +167,7 @@ def run_claims(
             finished = _announce(progress, finished, len(selected), claim.id, result)
         else:
             plans[index] = (claim, params, reps)
-    tasks = _tasks(plans, seed, files)
+    tasks = _tasks(plans, seed, files, None if store is None else str(store.root))
     outcomes = {index: [None] * reps for index, (_, _, reps) in plans.items()}
     spent = dict.fromkeys(plans, 0.0)
     waiting = {index: reps for index, (_, _, reps) in plans.items()}
@@ -186,7 +192,7 @@ def run_claims(
             progress.overall(done, total)
 
 
-def _tasks(plans: dict, seed: int, files: tuple[str, ...]) -> list[tuple[tuple[int, ...], Task]]:
+def _tasks(plans: dict, seed: int, files: tuple[str, ...], cache: str | None) -> list[tuple[tuple[int, ...], Task]]:
     """One task per (stream, repetition), streams in the order of their first claim, so that claims
     finish early and an interrupted report keeps many."""
     streams: dict[str, list[int]] = {}
@@ -197,7 +203,7 @@ def _tasks(plans: dict, seed: int, files: tuple[str, ...]) -> list[tuple[tuple[i
         for r in range(max(plans[i][2] for i in indices)):
             members = tuple(i for i in indices if r < plans[i][2])
             points = tuple((plans[i][0].id, {k: plain(v) for k, v in plans[i][1].items()}) for i in members)
-            tasks.append((members, Task(r, seed, files, points)))
+            tasks.append((members, Task(r, seed, files, points, cache)))
     return tasks
 
 

@@ -7,6 +7,7 @@ turns the repetitions, in index order, into the Result in whichever process coll
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -24,6 +25,7 @@ from threadpoolctl import ThreadpoolController
 from reports.result import Figure, FigureKind, Repetition, Result
 from reports.verdict import Judgement, Verdict, judge
 from verify.bridge import compile_expr
+from verify.cache import Cache, Failed, cached, repetition_key
 from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile, plain
 from verify.progress import Progress, Silent
 from verify.registry import user_line
@@ -56,8 +58,10 @@ def run_claim(
     seed: int = 0,
     claim_files: Sequence[str] = (),
     progress: Progress = Silent(),
+    store: Cache | None = None,
 ) -> Result:
-    """Check `claim` at the profile's parameter point (with `overrides`) over `seeds` repetitions.
+    """Check `claim` at the profile's parameter point (with `overrides`) over `seeds` repetitions,
+    reading and keeping its repetitions in `store` when given (verify/cache.py).
 
     Raises ParameterError for a value outside its parameter's domain; parameters that break
     `holds_when`, and repetitions that produce non-finite values, give the verdict `invalid`.
@@ -71,7 +75,7 @@ def run_claim(
     outcomes: list[Outcome] = []
     for r in range(reps):
         progress.repetition(r, reps)
-        outcomes.append(measure_repetition(claim, params, seed, r, claim_files))
+        outcomes.append(measure_repetition(claim, params, seed, r, claim_files, store))
         if outcomes[-1].failure is not None:
             break
     progress.repetition(len(outcomes), reps)
@@ -91,21 +95,15 @@ class Outcome:
 
 
 def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r: int,
-                       claim_files: Sequence[str] = ()) -> Outcome:
+                       claim_files: Sequence[str] = (), store: Cache | None = None) -> Outcome:
     """Repetition `r` of `claim` at `params`, on its node of the seed tree: the same numbers in any
     process and in any order. A numerical failure is an Outcome; a bug raises (ClaimError naming the
-    line when it passed through a user's claim file)."""
-    try:
-        # a non-finite result is judged below, not warned about
-        with np.errstate(all="ignore"), _blas().limit(limits=BLAS_THREADS, user_api="blas"):
-            m = claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
-    except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
-        return Outcome(None, None, f"failed numerically ({type(exc).__name__}: {exc})")
-    except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
-        where = user_line(exc, claim_files)
-        if where is None:
-            raise
-        raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
+    line when it passed through a user's claim file). With a `store`, the measurement (or its
+    numerical failure) is read from it when kept there, and kept otherwise (verify/cache.py)."""
+    key = None if store is None else repetition_key(claim.measure, claim.seed_stream, params, seed, r)
+    m = cached(store, key, lambda: _measured(claim, params, seed, r, claim_files, store))
+    if isinstance(m, Failed):
+        return Outcome(None, None, m.reason)
     missing = set(claim.binds) - set(m.bindings)
     if missing:
         raise ClaimError(f"{claim.id}: the measurement did not bind {sorted(missing)}")
@@ -113,6 +111,22 @@ def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r:
     if not all(math.isfinite(x) for x in (m.value, m.error, p)):
         return Outcome(m, p, f"produced a non-finite value (measured {m.value}, predicted {p}): diverged or NaN")
     return Outcome(m, p, outside=claim.outside(params, m.bindings))
+
+
+def _measured(claim: Claim, params: Mapping[str, object], seed: int, r: int, claim_files: Sequence[str],
+              store: Cache | None) -> Measurement | Failed:
+    try:
+        # a non-finite result is judged by the caller, not warned about
+        with np.errstate(all="ignore"), _blas().limit(limits=BLAS_THREADS, user_api="blas"), \
+                (store.active() if store is not None else contextlib.nullcontext()):
+            return claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
+    except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
+        return Failed(f"failed numerically ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
+        where = user_line(exc, claim_files)
+        if where is None:
+            raise
+        raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
 
 
 def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequence[str],
@@ -225,11 +239,14 @@ def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judg
     first = sweeps[0]
     y = tuple(tuple(float(v) for v in s.y) for s in sweeps)
     x = tuple(float(v) for v in first.x)
-    lines = tuple((label, tuple(float(v) for v in np.mean([s.lines[label] for s in sweeps], axis=0)))
+    lines = tuple((label, tuple(float(v) for v in _mean([s.lines[label] for s in sweeps], first.logy)))
                   for label in first.lines)
     marks = tuple((label, float(np.mean([s.marks[label] for s in sweeps]))) for label in first.marks)
+    bands = tuple((label, tuple(tuple(float(v) for v in s.bands[label]) for s in sweeps)) for label in first.bands)
     common = dict(xlabel=first.over, ylabel=first.ylabel, lines=lines, logy=first.logy, table=first.table,
-                  marks=marks)
+                  marks=marks, bands=bands, logx=first.logx)
+    if first.region:
+        return Figure(FigureKind.REGION, x, y, **common)
     if first.scaling:
         return Figure(FigureKind.SCALING, x, y, slope=j.predicted, fitted=j.measured.estimate, **common)
     curve = None
@@ -239,3 +256,11 @@ def _figure(claim: Claim, params: dict, measurements: list[Measurement], j: Judg
         grid = [first.x if name == first.over else params[name] for name in names]
         curve = tuple(float(v) for v in np.broadcast_to(compile_expr(compared, names)(*grid), len(x)))
     return Figure(FigureKind.CURVE, x, y, predicted=curve, **common)
+
+
+def _mean(rows: list[np.ndarray], geometric: bool) -> np.ndarray:
+    """The mean over repetitions of a reference line: geometric on a log axis, as the data are drawn."""
+    if not geometric:
+        return np.mean(rows, axis=0)
+    with np.errstate(divide="ignore"):
+        return np.exp(np.mean(np.log(np.asarray(rows, dtype=float)), axis=0))

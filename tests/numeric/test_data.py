@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric.data import orthonormal_rows, rows_at_cosines, unit_rows
+from numeric.data import equiangular_rows, orthonormal_rows, rows_at_cosines, unit_rows
 
 EPS = np.finfo(float).eps
 seeds = st.integers(0, 2**32 - 1)
@@ -100,3 +100,9 @@ def test_rows_at_cosines_hit_the_requested_cosines(d, g, seed):
     assert np.all(np.abs(Y @ x - cosines) <= tol)
     # t = +-1: the row is +-x itself.
     assert np.max(np.abs(Y[0] - x)) <= tol and np.max(np.abs(Y[1] + x)) <= tol
+
+
+def test_equiangular_rows_are_unit_with_one_common_cosine():
+    X = equiangular_rows(5, 9, 0.6, np.random.default_rng(2))
+    gram = X @ X.T
+    assert np.allclose(np.diag(gram), 1) and np.allclose(gram[~np.eye(5, dtype=bool)], 0.6)

@@ -9,7 +9,9 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from reports import figures as figures_module
 from reports import table as table_module
@@ -17,7 +19,7 @@ from reports.html import render_html
 from reports.markdown import render_markdown
 from reports.mathtext import render_svg
 from reports.result import Figure, FigureKind
-from reports.verdict import Interval
+from reports.verdict import PASS_LEVEL, Interval
 from reports.write import write_report
 
 PDF = b"%PDF-"
@@ -182,3 +184,32 @@ def test_reference_lines_log_axes_and_tables_render_everywhere(tmp_path, results
     assert result.to_json()["table"]["rows"][1][4] == 1e12
     page = render_html([result], profile="quick", seed=0, complete=True, figures={})
     assert "<th>derived</th>" in page
+
+
+def test_bands_log_x_and_a_confidence_region_render_and_tabulate():
+    curve = Figure(FigureKind.CURVE, (8.0, 16.0, 32.0), ((10.0, 20.0, 40.0), (40.0, 80.0, 160.0)), "n", "m*, weak",
+                   bands=(("m*, joint", ((5.0, 5.0, 5.0), (20.0, 20.0, 20.0))),), lines=(("floor", (8.0, 16.0, 32.0)),),
+                   logx=True, logy=True, table=True)
+    assert "<svg" in figures_module.draw(curve).svg
+    header, rows = table_module.figure_table(curve)
+    assert header[4] == "m*, joint: geometric mean of 2" and header[-1] == "floor"
+    assert rows[1][4] == pytest.approx(10.0) and rows[1][5] < 10.0 < rows[1][6]  # sqrt(5 x 20)
+    points = ((0.1, 0.9), (0.2, 1.1), (0.15, 0.95), (0.12, 1.0))
+    region = Figure(FigureKind.REGION, (0.0, 1.0), points, "a", "b", bands=(("weak", points),),
+                    lines=(("derived", (1.0, 1.0)),))
+    assert "<svg" in figures_module.draw(region).svg
+    x, y = figures_module._ellipse(np.array(points))
+    # Hotelling's T^2 region at PASS_LEVEL: its boundary is where R (mu - mean)^T S^-1 (mu - mean) = T^2
+    mean, cov = np.mean(points, axis=0), np.cov(np.array(points), rowvar=False)
+    t2 = 2 * 3 / 2 * stats.f.ppf(PASS_LEVEL, 2, 2)
+    distance = [4 * (p - mean) @ np.linalg.solve(cov, p - mean) for p in np.column_stack([x, y])]
+    assert np.allclose(distance, t2)
+
+
+def test_parts_group_by_the_longest_known_prefix(results):
+    from reports.parts import KNOWN, parts
+
+    named = [dataclasses.replace(results[0], id=i) for i in ("ntk.kernel.a", "ntk.width.weak_n", "ntk.train.b", "tied.c")]
+    assert [(p.title, [r.id for r in p.results]) for p in parts(named)] == [
+        (KNOWN["tied"].title, ["tied.c"]), (KNOWN["ntk.width"].title, ["ntk.width.weak_n"]),
+        (KNOWN["ntk"].title, ["ntk.kernel.a", "ntk.train.b"])]

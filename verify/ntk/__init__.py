@@ -6,8 +6,10 @@ integrals, Price's theorem, else the Gauss-Hermite `quadrature`) and `moments` (
 limits for each activation and weight law); `width` holds the derived width requirements. Each
 other module holds the claims named by its file:
 `kernel` (ntk.kernel.*), `spectrum` (ntk.spectrum.*, ntk.orthonormal.*), `initialisation`
-(ntk.init.*, ntk.tied.init_limit), `train` (rates and lambda_min along GD), `lazy` (movement,
-flips), `limit` (the kernel-regression limit), `tied` (weight-tied degeneracy), `width_observed`.
+(ntk.init.*, ntk.tied.init_limit), `train` (rates and lambda_min along GD), `sharp_rate` (the
+(1 - eta lambda)^2 factor), `lazy` (movement, flips), `limit` (the kernel-regression limit), `tied`
+(weight-tied degeneracy), `width_law` and `width_spectrum` (the measured over-parameterisation law,
+ntk.width.*).
 """
 
 from verify.ntk.theory import *  # noqa: F401,F403

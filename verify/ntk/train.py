@@ -43,11 +43,14 @@ lambda_init = sp.Symbol("lambda_init", real=True)  # lambda_min of the empirical
 # Du et al.'s per-step contraction of the loss, and the NTK eigenvalue bounds, as fractions of lambda.
 CONTRACTION = 1 - eta_scale * _lam / (2 * lambda_max)
 INIT_FRACTION, PATH_FRACTION = sp.Rational(3, 4), sp.Rational(1, 2)
+# The sharper factor: at infinite width R(k) = R(0) (I - eta K)^k (science note, sec. 8), so the loss
+# contracts by (1 - eta lambda)^2 per step once the slowest eigendirection of K dominates.
+SHARP_CONTRACTION = (1 - eta_scale * _lam / lambda_max) ** 2
 
 
-def contraction_factor(eta_scale_: float, lam: float, lam_max: float) -> float:
-    """CONTRACTION at these values (through the bridge): the envelope's per-step factor."""
-    return float(compile_expr(CONTRACTION, ["eta_scale", "lambda", "lambda_max"])(eta_scale_, lam, lam_max))
+def contraction_factor(eta_scale_: float, lam: float, lam_max: float, factor: sp.Expr = CONTRACTION) -> float:
+    """`factor` (Du's CONTRACTION, or SHARP_CONTRACTION) at these values, through the bridge."""
+    return float(compile_expr(factor, ["eta_scale", "lambda", "lambda_max"])(eta_scale_, lam, lam_max))
 
 
 def limiting_kernel(X: np.ndarray, regime: Regime) -> np.ndarray:
@@ -96,11 +99,15 @@ def measure_rate(params, rng, regime: Regime) -> Measurement:
     loss = run.trajectory.converged().loss
     k = np.arange(loss.size)
     rho = float(np.max((loss[1:] / loss[0]) ** (1.0 / k[1:])))
-    envelope = contraction_factor(run.eta_scale, run.lam, run.lam_max) ** k * loss[0]
     return Measurement(rho, bindings={LAMBDA[regime].name: run.lam, "lambda_max": run.lam_max,
                                       "lambda_init": float(run.trajectory.lambda_min[0])},
-                       sweep=Sweep("step k", k, loss, "1/2 ||X - U(k)||_F^2", logy=True,
-                                   lines={"bound (1 - eta lambda/2)^k L(0)": envelope}))
+                       sweep=Sweep("step k", k, loss, "1/2 ||X - U(k)||_F^2", logy=True, lines=envelopes(run, k, loss[0])))
+
+
+def envelopes(run: Run, k: np.ndarray, loss0: float) -> dict[str, np.ndarray]:
+    """Du's bound (1 - eta lambda/2)^k L(0) and the sharper (1 - eta lambda)^(2k) L(0), over steps k."""
+    factors = {"bound (1 - eta lambda/2)^k L(0)": CONTRACTION, "sharper (1 - eta lambda)^(2k) L(0)": SHARP_CONTRACTION}
+    return {label: contraction_factor(run.eta_scale, run.lam, run.lam_max, f) ** k * loss0 for label, f in factors.items()}
 
 
 def measure_lambda_path(params, rng, regime: Regime) -> Measurement:

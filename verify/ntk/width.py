@@ -8,6 +8,11 @@ Science note paper 2, sections 4-6 (reconstructed; Du et al. 2019 for the superv
   the activation-flip argument: m > 16 C n^6 d^4 / (c^2 lambda_0^4 delta^3).
 - Joint training: the decoder kernel alone keeps lambda_min >= mu_0 / 2 while ||W - W_0||_F stays
   below (sqrt(3/4) - sqrt(1/2)) sqrt(m mu_0) / ||X||_2, with no flip counting: m = Omega(n d).
+- The parameter-counting floor: GD interpolates n d equations with m d (weak) or 2 m d (joint)
+  trainable parameters only if there are at least as many, so m >= n or n / 2 (generic targets).
+- The exponents of each requirement in n, d and 1 / lambda_0 (1 / mu_0): x d log(m) / dx of the
+  solved algebra (weak_width, joint_width) at fixed constants C, c, alpha, delta and fixed data
+  constants: the slopes the measured law is compared with (verify/ntk/width_law.py).
 """
 
 from __future__ import annotations
@@ -95,6 +100,23 @@ def joint_requirement() -> sp.Expr:
     return joint_width().subs({C: residual_constant(), c: joint_radius_constant(), alpha: 1})
 
 
+def trainable(joint: bool) -> sp.Expr:
+    """The trainable parameters at width m: the encoder's m d, and the decoder's m d when joint."""
+    return (2 if joint else 1) * m * d
+
+
+@functools.cache
+def counting_floor(joint: bool) -> sp.Expr:
+    """The width at which the trainable parameters equal the n d equations of interpolation."""
+    (root,) = sp.solve(sp.Eq(trainable(joint), n * d), m)
+    return root
+
+
+def exponent(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """The exponent of x in expr, x d log(expr) / dx (a constant for a power law in x)."""
+    return sp.simplify(x * sp.diff(sp.log(expr), x))
+
+
 def derivations() -> dict[str, sp.Expr]:
     """Every derived width, by name (for `aeverify derive ntk.width`)."""
     return {
@@ -106,4 +128,12 @@ def derivations() -> dict[str, sp.Expr]:
         "C: E||R(0)||_F^2 / (n d)": residual_constant(),
         "weak training, constants in: m >": weak_requirement(),
         "joint training, constants in: m >=": joint_requirement(),
+        "parameter-counting floor, weak: m >=": counting_floor(False),
+        "parameter-counting floor, joint: m >=": counting_floor(True),
+        "exponent of n in the weak width": exponent(weak_width(), n),
+        "exponent of d in the weak width": exponent(weak_width(), d),
+        "exponent of 1/lambda_0 in the weak width": -exponent(weak_width(), lambda_0),
+        "exponent of n in the joint width": exponent(joint_width(), n),
+        "exponent of d in the joint width": exponent(joint_width(), d),
+        "exponent of 1/mu_0 in the joint width": -exponent(joint_width(), mu_0),
     }
