@@ -82,7 +82,7 @@ def _section(r: Result, figure: bytes | None) -> str:
     hypotheses = ("<ul>" + "".join(f"<li>{_math(h)}</li>" for h in r.hypotheses) + "</ul>"
                   if r.hypotheses else "none")
     fields = [("id", f"<code>{escape(r.id)}</code>"), ("status", escape(r.status)),
-              ("source", escape(r.source)), ("kind", escape(r.kind)),
+              ("source", escape(r.source)), ("kind", escape(r.kind)), ("regime", escape(r.regime.value)),
               ("predicted", _math(r.predicted_latex) if r.predicted_latex else DASH),
               ("hypotheses", hypotheses), ("measured", escape(r.quantity)),
               ("params", escape(fmt(r.params))),

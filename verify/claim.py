@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from reports.verdict import Side
+from reports.verdict import Regime, Side
 from verify.param import ClaimError, ParameterError, Param, plain  # noqa: F401 (re-exported)
 
 
@@ -151,6 +151,16 @@ class Claim:
         if self.kind is Kind.WHP:
             return self.bound
         return {Kind.UPPER: Side.UPPER, Kind.LOWER: Side.LOWER}.get(self.kind, Side.TWO_SIDED)
+
+    @property
+    def regime(self) -> Regime:
+        """How its repetitions are judged: per repetition (an identity, a bound), as a binomial count
+        (WHP), or by an interval over them (statistical)."""
+        if self.kind is Kind.WHP:
+            return Regime.BINOMIAL
+        if self.side is not Side.TWO_SIDED:
+            return Regime.BOUND
+        return Regime.DETERMINISTIC if self.deterministic else Regime.STATISTICAL
 
     def __post_init__(self) -> None:
         names = {p.name for p in self.params}

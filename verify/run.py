@@ -148,8 +148,9 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
         measured=j.measured,
         elapsed_s=time.perf_counter() - start,
         repetitions=_repetitions(outcomes),
-        resolution=resolution,
+        resolution=j.resolution,
         seeds_to_decide=j.seeds_to_decide,
+        missed_rate=j.missed_rate,
         counterexample=_counterexample(claim, params, reps, seed, j, outcomes, rerun),
         figure=_figure(claim, params, measurements, j),
     )
@@ -162,7 +163,7 @@ def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
         predicted_latex=claim.latex(params), quantity=claim.quantity,
         params={name: plain(value) for name, value in params.items()},
         hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when),
-        given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed,
+        given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed, regime=claim.regime,
     )
 
 

@@ -184,5 +184,6 @@ CLAIMS = (
         ),
         quick=Setting(seeds=3),
         full=Setting(seeds=10, values={"m": 40}),
+        deterministic=True,
     ),
 )
