@@ -1,14 +1,21 @@
-"""Writing a report directory: figures/*.png, report.md, results.json, index.html, each atomically.
+"""Writing a report folder: figures/*.png, report.md, results.json, index.html, in one swap.
 
-Everything is rendered in memory first, so a failure while drawing or rendering writes nothing; each
-file then replaces its previous version in one rename, so no file is ever seen half-written.
+Everything is rendered in memory first, so a failure while drawing or rendering writes nothing. The
+files go into a staging folder beside the report's (`Staging`, made before any work, so that an
+unwritable `--out` is refused at once), which then takes the report folder's place in one rename
+(an exchange of the two, where the system has one): no file is ever seen half-written, and no file
+of an older report survives in the new one. An incomplete (interrupted) report never replaces a
+complete one: it goes beside it, in the folder `<out>.partial`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from importlib import metadata
@@ -56,11 +63,80 @@ def finite(obj: Any) -> Any:
     return obj
 
 
+class UnwritableOut(ValueError):
+    """The report folder cannot be written (one line: what and why)."""
+
+
+PARTIAL_SUFFIX = ".partial"  # an interrupted report beside a complete one: <out>.partial
+
+
+class Staging:
+    """The folder a report of `out` is built in, beside `out`; made at once, so that an unwritable
+    `out` (a file, a read-only place, an occupied folder that is no report) is refused before any
+    work (UnwritableOut). `commit` puts the report in place; `discard` removes what is left."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        if self.out.exists() and not self.out.is_dir():
+            raise UnwritableOut(f"--out {self.out} is a file; the report is a folder: name a folder")
+        if self.out.is_dir() and not replaceable(self.out):
+            raise UnwritableOut(f"--out {self.out} holds files that are not an aeverify report; name a new or "
+                                "empty folder (a report replaces its folder whole)")
+        if self.out.is_dir() and not os.access(self.out, os.W_OK | os.X_OK):
+            raise UnwritableOut(f"--out {self.out} is not writable")
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent))
+        except OSError as exc:
+            raise UnwritableOut(f"--out {self.out}: cannot write beside it ({exc.strerror or exc})") from None
+
+    def commit(self, results: Sequence[Result], *, profile: str, seed: int, complete: bool = True) -> Path:
+        """Write the report of `results` and put it in place: at `out`, or, incomplete, beside a
+        complete report at `out` in `<out>.partial`. Returns the path of its index.html."""
+        _render(results, self.path, profile=profile, seed=seed, complete=complete)
+        target = self.out
+        if not complete and _complete(self.out):
+            target = self.out.with_name(self.out.name + PARTIAL_SUFFIX)
+            if target.exists() and not (target.is_dir() and replaceable(target)):
+                target = Path(tempfile.mkdtemp(prefix=target.name + "-", dir=target.parent))
+        _swap_in(self.path, target)
+        return target / "index.html"
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def replaceable(folder: Path) -> bool:
+    """A folder a report may replace: empty, or an aeverify report (its results.json says so)."""
+    return not any(folder.iterdir()) or _report_json(folder) is not None
+
+
+def _report_json(folder: Path) -> dict | None:
+    try:
+        data = json.loads((folder / "results.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "aeverify" in data else None
+
+
+def _complete(folder: Path) -> bool:
+    data = _report_json(folder) if folder.is_dir() else None
+    return data is not None and data.get("complete") is True
+
+
 def write_report(
     results: Sequence[Result], out_dir: Path, *, profile: str, seed: int, complete: bool = True,
 ) -> Path:
-    """Write the report of `results` into `out_dir` and return the path of its index.html."""
-    out_dir = Path(out_dir)
+    """Write the report of `results` as the folder `out_dir` (see `Staging`); the path of its index.html."""
+    staging = Staging(out_dir)
+    try:
+        return staging.commit(results, profile=profile, seed=seed, complete=complete)
+    finally:
+        staging.discard()
+
+
+def _render(results: Sequence[Result], folder: Path, *, profile: str, seed: int, complete: bool) -> None:
+    """Every file of the report of `results`, rendered in memory, then written into `folder`."""
     figures = {r.id: draw(r.figure, r.title) for r in results if r.figure is not None}
     paths = {claim_id: f"figures/{claim_id}.png" for claim_id in figures}
     markdown = render_markdown(results, profile=profile, seed=seed, complete=complete,
@@ -71,10 +147,39 @@ def write_report(
 
     files = {paths[claim_id]: png for claim_id, png in figures.items()}
     files |= {"results.json": _json_bytes(summary), "report.md": markdown.encode("utf-8"),
-              "index.html": page.encode("utf-8")}  # the index last: it is what a reader opens
+              "index.html": page.encode("utf-8")}
     for name, data in files.items():
-        write_bytes_atomic(out_dir / name, data)
-    return out_dir / "index.html"
+        write_bytes_atomic(folder / name, data)
+    os.chmod(folder, 0o755)  # a report is for reading; mkdtemp's 0700 is not
+
+
+# renameat2's flag that swaps two paths in one step (Linux >= 3.15; glibc >= 2.28 exports it)
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the folder `new` at `target`, replacing the folder there: in one exchange where the system
+    has one, otherwise by two renames; the old folder is then removed."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old report
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the paths `a` and `b` atomically (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 def _json_bytes(obj: Any) -> bytes:

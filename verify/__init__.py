@@ -31,12 +31,16 @@ def check(
     seed: int = 0,
     files: Sequence[str] = (),
     jobs: int = 1,
+    timeout: float | None = None,
 ) -> Result:
     """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
-    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result.
+    `jobs` > 1 runs its repetitions in that many worker processes, with the same Result; a
+    repetition running past `timeout` seconds makes it `invalid`.
 
-    Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
-    for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
+    Raises ParameterError for a parameter outside its domain (or an unknown one), a negative seed,
+    or a point whose repetition cannot fit in memory or time (by the claim's cost), and
+    UnknownClaim for an unknown id; parameters that break the claim's `holds_when` give the verdict
+    `invalid`.
     """
     from verify.claim import ParameterError
     from verify.parallel import Executor, run_claims
@@ -48,8 +52,9 @@ def check(
     executor = Executor(jobs=jobs)
     claim = find(claim_id, tuple(files))
     if executor.serial:
-        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files))
-    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor)
+        return run_claim(claim, params, seeds, Profile(profile), seed, tuple(files), timeout=timeout)
+    ((_, result),) = run_claims([claim], params, seeds, Profile(profile), seed, tuple(files), executor,
+                                timeout=timeout)
     return result
 
 

@@ -1,7 +1,7 @@
 """The command line: `aeverify list | derive | check | report | falsify | snapshot` (`python -m verify`).
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
-input (one line on stderr naming the parameter and the rule), 130 interrupted.
+input (one line on stderr naming the parameter and the rule), 130 interrupted (143 terminated).
 `check` and `report` run in parallel with `--jobs N` (a local process pool) or `--executor dask`
 (a Dask cluster): the same results as the serial run (verify/parallel.py).
 """
@@ -20,14 +20,16 @@ import sympy as sp
 from reports.markdown import counts
 from reports.result import Result
 from reports.verdict import Verdict
-from reports.write import finite, write_report
+from reports.write import Staging, UnwritableOut, finite
 from verify import snapshot
 from verify.claim import Claim, ClaimError, ParameterError, Profile
 from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
+from verify.limits import REPORT_TIMEOUT_S, check_affordable, check_timeout
 from verify.parallel import Executor, ExecutorKind, run_claims
 from verify.progress import Stderr
 from verify.registry import UnknownClaim, claims, find, models
-from verify.run import resolve_seeds, run_claim
+from verify.run import resolve_seed, resolve_seeds, run_claim
+from verify.signals import exit_status, terminate_as_interrupt
 
 DEFAULT_OUT = "aeverify-report"
 
@@ -82,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+            default = REPORT_TIMEOUT_S if name == "report" else None
+            sub.add_argument("--timeout", type=float, default=default, metavar="SECONDS",
+                             help="stop a repetition after this long: the claim is then invalid "
+                                  f"(default {f'{default:g}' if default else 'none'})")
             _parallel_options(sub)
     snap = verb("snapshot", "compare every derived expression with its golden copy", _snapshot)
     snap.add_argument("--update", action="store_true", help="rewrite the golden copies instead")
@@ -111,13 +117,14 @@ def _executor(args) -> Executor:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except (ParameterError, UnknownClaim, ClaimError) as exc:
+        with terminate_as_interrupt():
+            return args.handler(args)
+    except (ParameterError, UnknownClaim, ClaimError, UnwritableOut) as exc:
         print(f"aeverify: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("aeverify: interrupted", file=sys.stderr)
-        return 130
+        return exit_status(exc)
     except BrokenPipeError:  # `aeverify derive | head`: the reader left; say nothing more
         sys.stdout = open(os.devnull, "w")
         return 0
@@ -160,14 +167,10 @@ def _check(args) -> int:
     files, profile = tuple(args.claims), Profile(args.profile)
     overrides, executor = dict(args.set), _executor(args)
     selected = [find(claim_id, files) for claim_id in args.ids]
-    for claim in selected:  # every input error is reported before anything runs
-        params = claim.resolve(profile, overrides)
-        resolve_seeds(claim, profile, args.seeds)
-        broken = claim.violated(params)
-        if broken:
-            raise ParameterError(f"{claim.id}: {broken}")
+    _checked(selected, overrides, args, profile, strict=True)
     progress, results, ready = Stderr(), [], {}
-    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress):
+    for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress,
+                              args.timeout):
         ready[index] = result
         while len(results) in ready:  # in the order asked, each as soon as those before it are done
             results.append(ready.pop(len(results)))
@@ -177,16 +180,32 @@ def _check(args) -> int:
     return _status(results)
 
 
+def _checked(selected: list[Claim], overrides: dict | None, args, profile: Profile, strict: bool) -> None:
+    """Every input error before anything runs: parameters, seeds, timeout, what each repetition
+    needs (memory, time); with `strict`, the hypotheses too (a report lists those as invalid)."""
+    resolve_seed(args.seed)
+    check_timeout(args.timeout)
+    for claim in selected:
+        params = claim.resolve(profile, overrides)
+        resolve_seeds(claim, profile, args.seeds)
+        broken = claim.violated(params)
+        if broken and strict:
+            raise ParameterError(f"{claim.id}: {broken}")
+        if not broken:
+            check_affordable(claim, params, args.timeout)
+
+
 def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
-         files: tuple[str, ...], executor: Executor, progress: Stderr) -> Iterator[tuple[int, Result]]:
+         files: tuple[str, ...], executor: Executor, progress: Stderr,
+         timeout: float | None = None) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) of each claim as it finishes: in this process one after the
-    other, or on `executor`'s workers (verify/parallel.py)."""
+    other, or on `executor`'s workers (verify/parallel.py); each repetition stopped after `timeout`."""
     if not executor.serial:
-        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress)
+        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress, timeout)
         return
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
-        result = run_claim(claim, overrides, seeds, profile, seed, files, progress)
+        result = run_claim(claim, overrides, seeds, profile, seed, files, progress, timeout)
         progress.finished(result.verdict.value, result.elapsed_s)
         yield index, result
 
@@ -212,20 +231,24 @@ def _status(results: list[Result]) -> int:
 def _report(args) -> int:
     files, profile, executor = tuple(args.claims), Profile(args.profile), _executor(args)
     everything = claims(files)
-    for claim in everything:
-        resolve_seeds(claim, profile, args.seeds)
+    _checked(list(everything), None, args, profile, strict=False)
+    staging = Staging(args.out)  # an unwritable --out is refused before the work
     done: dict[int, Result] = {}
     try:
         for index, result in _run(list(everything), None, args.seeds, profile, args.seed, files, executor,
-                                  Stderr()):
+                                  Stderr(), args.timeout):
             done[index] = result
-    except KeyboardInterrupt:
         results = [done[i] for i in sorted(done)]
-        index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False)
-        print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
-        return 130
-    results = [done[i] for i in sorted(done)]
-    index = write_report(results, args.out, profile=profile.value, seed=args.seed)
+        index = staging.commit(results, profile=profile.value, seed=args.seed)
+    except KeyboardInterrupt as interrupt:
+        results = [done[i] for i in sorted(done)]
+        index = staging.commit(results, profile=profile.value, seed=args.seed, complete=False)
+        beside = "" if index.parent == args.out else f", beside the complete report in {args.out}, left as it was"
+        print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}{beside}",
+              file=sys.stderr)
+        return exit_status(interrupt)
+    finally:
+        staging.discard()
     print(", ".join(f"{n} {v}" for v, n in counts(results).items() if n), file=sys.stderr)
     print(index.resolve())
     return _status(results)
@@ -241,6 +264,8 @@ def _falsify(args) -> int:
 
 def _snapshot(args) -> int:
     files = tuple(args.claims)
+    if not args.update and not args.dir.is_dir():
+        raise ParameterError(f"--dir {args.dir}: no such folder of golden copies")
     differences = snapshot.check(args.dir, files)
     for difference in differences:
         if difference.change is not snapshot.Change.SAME:

@@ -14,6 +14,7 @@ from numeric import autoencoder, data
 from numeric.fit import geometric_grid
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import scaling
 from verify.ntk.theory import d, initial_loss, m, tied_limit_coefficient
 
@@ -44,6 +45,14 @@ def measure_tied_limit(params, rng, coefficient: sp.Expr) -> Measurement:
 
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): `inits` networks
+# with their hidden layers; the widest network of the grid, m0 2^(levels - 1).
+_n, _d, _m, _inits, _m0, _levels = sp.symbols("n d m inits m0 levels")
+LOSS_COST = Cost(8 * _inits * (2 * _m * _d + _n * _m + _n * _d), 4 * _inits * _n * _m * _d,
+                 "inits networks of width m at once")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+LIMIT_COST = Cost(8 * _WIDEST * (_d + _n), 8 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
+
 CLAIMS = (
     Claim(
         id="ntk.init.loss",
@@ -66,6 +75,7 @@ CLAIMS = (
         quick=Setting(seeds=16),
         full=Setting(seeds=40, values={"inits": 4000}),
         resolution=initial_loss() / 50,
+        cost=LOSS_COST,
     ),
     Claim(
         id="ntk.tied.init_limit",
@@ -80,7 +90,8 @@ CLAIMS = (
         params=(
             Param("n", 8, "number of samples", low=1),
             Param("d", 16, "input dimension", low=2),
-            Param("s_w", 1.0, "encoder init scale: 1 gives the limit x/2, sqrt(2) (He) gives x", low=0),
+            Param("s_w", 1.0, "encoder init scale: 1 gives the limit x/2, sqrt(2) (He) gives x", low=0,
+                  open_low=True),
             Param("m0", 256, "smallest width of the grid", low=1),
             Param("levels", 8, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
         ),
@@ -88,5 +99,6 @@ CLAIMS = (
         full=Setting(seeds=30, values={"m0": 1024, "levels": 8}),
         size="m",
         resolution=sp.Rational(1, 8),
+        cost=LIMIT_COST,
     ),
 )

@@ -13,6 +13,7 @@ import sympy as sp
 
 from numeric import data, ntk as kernels
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import EPS, gamma
 from verify.ntk.theory import d, decoder_kernel, encoder_kernel, lambda_0, mu_0, n, orthonormal_eigenvalue
 
@@ -67,6 +68,12 @@ def measure_orthonormal(params, rng, kernel) -> Measurement:
     return Measurement(eigenvalues[0], error=error + (params["n"] - 1) * cosines / 2)
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the dense matrices
+# and their symmetric eigendecompositions (4 N^3 / 3 operations for N x N).
+_n, _d = sp.symbols("n d")
+KRON_COST = Cost(16 * (_n * _d) ** 2, 4 * (_n * _d) ** 3 / 3, "the dense nd x nd matrix H_inf kron I_d")
+GRAM_COST = Cost(8 * (3 * _n**2 + _n * _d), 4 * _n**3, "three n x n Grams")
+
 _DATA = (Param("n", 12, "number of samples", low=1), Param("d", 4, "input dimension", low=2))
 _ORTHO = (Param("n", 6, "number of orthonormal samples", low=1), Param("d", 8, "input dimension", low=1))
 
@@ -87,6 +94,7 @@ def _orthonormal_claim(name: str, symbol: sp.Symbol, kernel_expr: sp.Expr, kerne
         quick=Setting(seeds=3),
         full=Setting(seeds=10),
         deterministic=True,
+        cost=GRAM_COST,
     )
 
 
@@ -106,6 +114,7 @@ CLAIMS = (
         quick=Setting(seeds=3),
         full=Setting(seeds=10),
         deterministic=True,
+        cost=KRON_COST,
     ),
     Claim(
         id="ntk.spectrum.multiplicity",
@@ -121,6 +130,7 @@ CLAIMS = (
         quick=Setting(seeds=3),
         full=Setting(seeds=10),
         deterministic=True,
+        cost=KRON_COST,
     ),
     Claim(
         id="ntk.spectrum.joint_weyl",
@@ -136,6 +146,7 @@ CLAIMS = (
         binds=("lambda_0", "mu_0"),
         quick=Setting(seeds=5),
         full=Setting(seeds=20),
+        cost=GRAM_COST,
     ),
     _orthonormal_claim("lambda_0", lambda_0, encoder_kernel(), kernels.encoder_kernel),
     _orthonormal_claim("mu_0", mu_0, decoder_kernel(), kernels.decoder_kernel),

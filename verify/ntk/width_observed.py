@@ -20,6 +20,7 @@ from numeric.autoencoder import Regime
 from numeric.gd import run_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.ntk.train import SOURCE, contraction_factor, kernel_extremes
 from verify.ntk.width import joint_requirement, weak_requirement
 
@@ -93,9 +94,16 @@ _PARAMS = (
     Param("levels", 4, "configurations, n and d doubled in turn", low=1, high=8),
     Param("inits", 16, "GD runs per width", low=1),
     Param("fraction", 0.9, "fraction of runs that must converge", low=0, high=1),
-    Param("depth", 1e-3, "the envelope is followed until it falls to this fraction of L(0)", low=0, high=1),
+    Param("depth", 1e-3, "the envelope is followed until it falls to this fraction of L(0)", low=0, high=1,
+          open_low=True),
     Param("delta", 0.1, "failure probability in the derived width", low=1e-6, high=1),
 )
+
+
+# What a repetition holds at once (a lower bound; verify/limits.py): `inits` networks of the smallest
+# width on the first configuration; the search may stop there.
+_n0, _d0, _inits = sp.symbols("n0 d0 inits")
+COST = Cost(8 * _inits * SMALLEST_WIDTH * (2 * _d0 + 3 * _n0), 0, "inits networks at once")
 
 
 def _width_claim(regime: Regime) -> Claim:
@@ -113,6 +121,7 @@ def _width_claim(regime: Regime) -> Claim:
         params=_PARAMS,
         quick=Setting(seeds=3),
         full=Setting(seeds=8, values={"levels": 6}),
+        cost=COST,
     )
 
 

@@ -14,6 +14,7 @@ import sympy as sp
 
 from numeric import dictionary, tied_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import gamma
 from verify.tied.sparse_coding import (contraction_factor, draw, inclusion, inclusion_values, k, leading_term, m,
                                   population, sample_gradient, stability_limit, zeta_q)
@@ -163,10 +164,21 @@ def measure_self_normalisation(params, rng) -> Measurement:
     return Measurement(float(value), error=float((tail + roundoff) / np.sqrt(params["m"])), sweep=sweep)
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py). The dictionary and
+# its Gram take m (n + m) numbers; one exact population gradient takes 8 n m^2 + 4 m^3 operations
+# (tied_gd.population_gradient: four n x m x m and two m x m x m products); GD keeps its path.
+_n, _m, _samples, _steps = sp.symbols("n m samples steps")
+DICTIONARY_BYTES = 8 * _m * (_n + _m)
+POPULATION_FLOPS = 8 * _n * _m**2 + 4 * _m**3
+MONTE_CARLO_COST = Cost(DICTIONARY_BYTES + 8 * _samples * (_n + 2 * _m), 4 * _samples * _n * _m,
+                        "samples draws of the data and codes")
+PATH_COST = Cost(DICTIONARY_BYTES + 8 * _steps * _m * _n, 2 * _steps * POPULATION_FLOPS,
+                 "population GD over steps steps, its path kept")
+
 _DICT = (
     Param("n", 128, "data dimension", low=2),
     Param("m", 128, "number of atoms", low=2),
-    Param("mu", 8.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0),
+    Param("mu", 8.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0, open_low=True),
 )
 _MC = Param("samples", 15_000, "Monte Carlo samples per repetition", low=100)
 _DELTA = Param("delta", 0.1, "distance of each initial column from A*_i", low=0, high=1)
@@ -181,6 +193,7 @@ def _gradient_claim(name, title, lhs, measure, k_default, extra=(), resolution=R
         measure=measure, params=(*_DICT, Param("k", k_default, "sparsity", low=1), _MC, *extra),
         holds_when=(sp.Le(k, m),), quick=Setting(seeds=seeds, values=sizes),
         full=Setting(seeds=10, values={**sizes, "samples": 60_000}), resolution=resolution,
+        cost=MONTE_CARLO_COST,
     )
 
 
@@ -203,13 +216,14 @@ CLAIMS = (
         lhs=Tex(r"\rho"), quantity="late per-step factor of ||A_s - A*||_F, population GD, k = 1",
         measure=measure_local_rate,
         params=(Param("n", 32, "data dimension", low=2), Param("m", 48, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True),
+                Param("delta", 0.1, "distance of each initial column from A*_i", low=0, high=1, open_low=True),
                 Param("zeta_q", 0.25, "zeta q_i kappa_2", low=0.01, high=0.49),
                 Param("k_line", 4, "sparsity of the comparison line", low=2),
                 Param("steps", 400, "GD steps", low=10)),
         holds_when=(sp.Lt(zeta_q, stability_limit()),),
         quick=Setting(seeds=3), full=Setting(seeds=8, values={"n": 64, "m": 96}),
-        resolution=sp.Rational(1, 50),
+        resolution=sp.Rational(1, 50), cost=PATH_COST,
     ),
     Claim(
         id="sparse_coding.stability_limit", title="Population GD loses stability at zeta q kappa_2 = 1/2",
@@ -218,8 +232,9 @@ CLAIMS = (
         quantity="bisection on zeta q for the largest step keeping population GD (k = 1) at A*",
         measure=measure_stability,
         params=(Param("n", 16, "data dimension", low=2), Param("m", 8, "number of atoms", low=2),
-                Param("mu", 8.0, "incoherence", low=0), Param("steps", 1500, "GD steps per trial", low=100)),
+                Param("mu", 8.0, "incoherence", low=0, open_low=True), Param("steps", 1500, "GD steps per trial", low=100)),
         quick=Setting(seeds=2), full=Setting(seeds=5), deterministic=True,
+        cost=Cost(DICTIONARY_BYTES, 12 * _steps * POPULATION_FLOPS, "a bisection of population GD runs"),
     ),
     Claim(
         id="sparse_coding.error_floor",
@@ -230,9 +245,9 @@ CLAIMS = (
         quantity="distance of the population-GD limit from A* (Frobenius), hard threshold, b = 0",
         measure=measure_floor,
         params=(Param("n", 48, "data dimension", low=2), Param("m", 64, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), Param("k", 4, "sparsity", low=1), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True), Param("k", 4, "sparsity", low=1), _DELTA,
                 Param("steps", 150, "GD steps (zeta q = 1/4)", low=10)),
-        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6),
+        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6), cost=PATH_COST,
     ),
     Claim(
         id="sparse_coding.self_normalisation",
@@ -242,9 +257,10 @@ CLAIMS = (
         quantity="rms distance between the population-GD limits from unit-norm and scaled starts",
         measure=measure_self_normalisation,
         params=(Param("n", 48, "data dimension", low=2), Param("m", 64, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), Param("k", 3, "sparsity", low=1), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True), Param("k", 3, "sparsity", low=1), _DELTA,
                 Param("scale", 1.3, "initial column norm", low=0.5, high=1.4),
                 Param("steps", 200, "GD steps (zeta q = 1/4)", low=10)),
         holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6), deterministic=True,
+        cost=PATH_COST,
     ),
 )
