@@ -206,8 +206,8 @@ def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Pro
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
         result = run_claim(claim, overrides, seeds, profile, seed, files, progress, timeout)
+        yield index, result  # kept by the caller before it is announced: an interrupt then loses nothing announced
         progress.finished(result.verdict.value, result.elapsed_s)
-        yield index, result
 
 
 def _line(r: Result) -> str:

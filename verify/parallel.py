@@ -249,7 +249,7 @@ def _pool(executor: Executor):
                     process.terminate()
 
 
-def check_scheduler(address: str, seconds: float = CONNECT_TIMEOUT_S) -> None:
+def check_scheduler(address: str, seconds: float) -> None:
     """ParameterError unless a Dask scheduler answers at `address` within `seconds`: connected, the
     handshake exchanged, and an `identity` request answered by a Scheduler."""
     import asyncio
@@ -280,7 +280,7 @@ def _dask(executor: Executor):
     import distributed
 
     if executor.scheduler is not None:
-        check_scheduler(executor.scheduler)
+        check_scheduler(executor.scheduler, CONNECT_TIMEOUT_S)
     with _single_blas_thread():
         cluster = None
         try:

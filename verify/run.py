@@ -119,8 +119,10 @@ def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r:
                        claim_files: Sequence[str] = (), timeout: float | None = None) -> Outcome:
     """Repetition `r` of `claim` at `params`, on its node of the seed tree: the same numbers in any
     process and in any order, stopped after `timeout` seconds. A numerical failure or a timeout is an
-    Outcome; running out of memory a ParameterError; a bug raises (ClaimError naming the line when
-    it passed through a user's claim file, or when the measurement returned no Measurement)."""
+    Outcome; running out of memory, or a sampler refusing the parameters, a ParameterError; a bug
+    raises (ClaimError naming the line when it passed through a user's claim file, or when the
+    measurement returned no Measurement)."""
+
     def measured():
         # a non-finite result is judged below, not warned about
         with np.errstate(all="ignore"), _blas().limit(limits=BLAS_THREADS, user_api="blas"):
@@ -135,6 +137,8 @@ def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r:
     except MemoryError as exc:
         raise ParameterError(f"{claim.id}: repetition {r} ran out of memory ({exc}); choose smaller values "
                              "of its parameters") from None
+    except ParameterError as exc:  # a sampler's refusal of these parameters (it names the rule)
+        raise ParameterError(f"{claim.id}: {exc}") from exc
     except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
         where = user_line(exc, claim_files)
         if where is None:
