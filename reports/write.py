@@ -79,12 +79,12 @@ class Staging:
         self.out = Path(out)
         if self.out.exists() and not self.out.is_dir():
             raise UnwritableOut(f"--out {self.out} is a file; the report is a folder: name a folder")
-        if self.out.is_dir() and not replaceable(self.out):
-            raise UnwritableOut(f"--out {self.out} holds files that are not an aeverify report; name a new or "
-                                "empty folder (a report replaces its folder whole)")
-        if self.out.is_dir() and not os.access(self.out, os.W_OK | os.X_OK):
-            raise UnwritableOut(f"--out {self.out} is not writable")
         try:
+            if self.out.is_dir() and not replaceable(self.out):
+                raise UnwritableOut(f"--out {self.out} holds files that are not an aeverify report; name a new "
+                                    "or empty folder (a report replaces its folder whole)")
+            if self.out.is_dir() and not os.access(self.out, os.W_OK | os.X_OK):
+                raise UnwritableOut(f"--out {self.out} is not writable")
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent))
         except OSError as exc:

@@ -202,6 +202,8 @@ def falsify(
             try:
                 result = run_claim(claim, {**fixed, **params}, reps, profile, seed, files, progress,
                                    deadline=deadline)
+                if result.verdict is Verdict.INVALID and time.monotonic() >= deadline:  # stopped by the budget
+                    raise RepetitionTimeout
                 point = Point(params, seed, margin(result, claim), result)
                 if point.margin is not None and point.margin < 0:
                     again = claim.side is not Side.TWO_SIDED or run_claim(

@@ -67,3 +67,11 @@ def test_the_regime_is_in_the_json_and_the_report(tmp_path, capsys, monkeypatch)
     assert "| exact (deterministic) |" in markdown and "- regime: bound" in markdown
     assert "<dt>regime</dt><dd>statistical</dd>" in (tmp_path / "r" / "index.html").read_text()
     capsys.readouterr()
+
+
+def test_the_step_lemma_where_it_holds_with_equality_passes_and_says_so(capsys):
+    """At zeta = 2 beta the worst instance sits on the bound, within round-off: once inconclusive for
+    ever ("more precision would decide it"), now a pass that says the bound is attained."""
+    assert main(["check", "tied.step_lemma", "--set", "zeta=1.0", "--set", "beta=0.5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["verdict"] == "pass" and "attained within numerical error" in result["reason"]
