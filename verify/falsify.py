@@ -18,10 +18,11 @@ hypotheses of `holds_when` in that parameter alone; the other hypotheses reject 
 Parameters pinned with `fixed` are not searched.
 
 The budget is honoured: no point starts after it, and a running point is stopped when it ends.
-A claim with a `cost` (verify/limits.py) has its estimates calibrated on the default point (the
-seconds it took over the seconds estimated); an open upper end is then lowered until a point there
-is predicted to take at most 1/AFFORDABLE of the budget, and a point predicted to take longer than
-the budget left is not started. A point the measurement refuses (a sampler that cannot draw it,
+A claim with a `cost` (verify/limits.py) has its estimates calibrated on the points run (the least
+ratio of the seconds a point took to the seconds estimated, starting with the default point); an
+open upper end is lowered, once the default point has run, until a point there is predicted to take
+at most 1/AFFORDABLE of the budget, and a point predicted to take longer than the budget left is not
+started. A point the measurement refuses (a sampler that cannot draw it,
 e.g. a dictionary coherence below what random atoms reach) or that cannot fit in memory is a
 rejected draw, counted as refused, like one that breaks `holds_when`.
 """
@@ -179,7 +180,15 @@ def falsify(
     start = time.perf_counter()
     deadline = time.monotonic() + budget_s
     refused: set[tuple[str, int]] = set()
-    seconds_per_estimated = [None]  # the default point's seconds over its estimate, once measured
+    seconds_per_estimated = [None]  # the least ratio of a point's seconds to its estimate seen so far
+
+    def calibrate(params: dict, seconds: float) -> None:
+        """Learn from a point that ran: its seconds over its estimate (fixed costs weigh less on larger
+        points, so the least ratio seen predicts the larger points best)."""
+        estimate = _estimated_s(claim, {**base, **params}) * reps
+        if estimate > 0:
+            ratio = max(1.0, seconds / estimate)
+            seconds_per_estimated[0] = min(ratio, seconds_per_estimated[0] or ratio)
 
     def predicted(params: dict) -> float | None:
         """The seconds a point is predicted to take, from the claim's cost as calibrated (None: unknown)."""
@@ -204,6 +213,7 @@ def falsify(
                                    deadline=deadline)
                 if result.verdict is Verdict.INVALID and time.monotonic() >= deadline:  # stopped by the budget
                     raise RepetitionTimeout
+                calibrate(params, result.elapsed_s)
                 point = Point(params, seed, margin(result, claim), result)
                 if point.margin is not None and point.margin < 0:
                     again = claim.side is not Side.TWO_SIDED or run_claim(
@@ -238,10 +248,7 @@ def falsify(
         default = {p.name: base[p.name] for p in spec}
         if not claim.violated(base):
             with contextlib.suppress(_Refused):
-                first = check(default, 0)
-                estimate = _estimated_s(claim, base) * reps
-                if estimate > 0:
-                    seconds_per_estimated[0] = max(1.0, first.result.elapsed_s / estimate)
+                check(default, 0)
         for p in spec:
             if p.name in ranges and p.high is None and seconds_per_estimated[0] is not None:
                 ranges[p.name] = _affordable(p, ranges[p.name], base, budget_s / AFFORDABLE, predicted)

@@ -118,12 +118,13 @@ def test_the_python_api_checks_seeds_and_takes_a_timeout(bad_file):
     assert result.verdict.value == "invalid" and "ran past the timeout" in result.reason
 
 
-def _server(reply: bytes | None) -> tuple[str, socket.socket]:
-    """A TCP server on a free port that accepts connections and sends `reply` (or nothing), never more."""
+def _server(reply: bytes | None) -> tuple[str, socket.socket, list[socket.socket]]:
+    """A TCP server on a free port that accepts connections and sends `reply` (or nothing), never more;
+    the address, the listening socket and the connections it holds."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    held = []
+    held: list[socket.socket] = []
 
     def serve():
         while True:
@@ -136,7 +137,7 @@ def _server(reply: bytes | None) -> tuple[str, socket.socket]:
                 conn.sendall(reply)
 
     threading.Thread(target=serve, daemon=True).start()
-    return f"tcp://127.0.0.1:{listener.getsockname()[1]}", listener
+    return f"tcp://127.0.0.1:{listener.getsockname()[1]}", listener, held
 
 
 @pytest.mark.parametrize("reply, names", [
@@ -146,9 +147,10 @@ def _server(reply: bytes | None) -> tuple[str, socket.socket]:
 def test_a_scheduler_that_is_not_one_gets_one_line_in_bounded_time(reply, names, capsys, monkeypatch):
     pytest.importorskip("distributed")
     monkeypatch.setattr(parallel, "CONNECT_TIMEOUT_S", 2.0)
-    address, listener = _server(reply)
+    address, listener, held = _server(reply)
     try:
         err = _refused(["check", "ntk.init.loss", "--executor", "dask", "--scheduler", address], capsys)
     finally:
-        listener.close()
+        for conn in (listener, *held):
+            conn.close()
     assert err.startswith(f"aeverify: error: --scheduler {address}: ") and names in err

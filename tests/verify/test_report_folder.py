@@ -126,7 +126,7 @@ def test_sigterm_is_handled_as_ctrl_c_and_keeps_what_ran(tmp_path):
 def test_sigterm_over_a_complete_older_report_writes_beside_it(tmp_path):
     out = tmp_path / "report"
     older = _older_report(out)
-    command = [sys.executable, "-m", "verify", "report", "--seeds", "2", "--out", str(out), "--jobs", "2"]
+    command = [sys.executable, "-m", "verify", "report", "--seeds", "2", "--out", str(out)]
     status, err = _terminated(command, out, after_lines=2)
     assert status == 143, err
     assert (out / "results.json").read_bytes() == older
