@@ -18,7 +18,10 @@ def match_columns(A: np.ndarray, A_star: np.ndarray) -> tuple[np.ndarray, np.nda
         raise ValueError(f"A and A_star must have the same shape; got {A.shape} and {A_star.shape}")
     C = A.T @ A_star  # C[l, i] = <A_l, A*_i>
     norms = np.sum(A**2, axis=0)[:, None] + np.sum(A_star**2, axis=0)[None, :]
-    rows, cols = linear_sum_assignment(norms - 2 * np.abs(C))
+    cost = norms - 2 * np.abs(C)
+    if not np.all(np.isfinite(cost)):
+        raise ArithmeticError("the estimate A is too large or not finite to match: the run that produced it diverged")
+    rows, cols = linear_sum_assignment(cost)
     perm = np.empty(A.shape[1], dtype=int)
     perm[cols] = rows
     signs = np.sign(C[perm, np.arange(A.shape[1])])

@@ -158,7 +158,7 @@ def _section(r: Result, part: Part, images: _Images, command: str) -> str:
     hypotheses = ("<ul>" + "".join(f"<li>{images.math(h)}</li>" for h in r.hypotheses) + "</ul>"
                   if r.hypotheses else "none")
     fields = [("id", f"<code>{escape(r.id)}</code>"), ("status", escape(r.status)),
-              ("source", escape(r.source)), ("kind", escape(r.kind)),
+              ("source", escape(r.source)), ("kind", escape(r.kind)), ("regime", escape(r.regime.value)),
               ("predicted", images.math(r.predicted_latex) if r.predicted_latex else DASH),
               ("hypotheses", hypotheses)]
     if r.given:

@@ -45,7 +45,10 @@ def sentence(text: str) -> str:
 
 
 def kind_label(r: Result) -> str:
-    """The kind, saying what a limit claim compares: the exponent of its rate, not a value."""
+    """The kind, saying what a limit claim compares (the exponent of its rate, not a value) and
+    how an exact claim is judged (its regime: statistical or deterministic)."""
+    if r.kind == "exact":
+        return f"exact ({r.regime.value})"
     return "limit (exponent)" if r.kind == "limit" else r.kind
 
 
@@ -100,7 +103,7 @@ def _section(r: Result, figure_path: str | None, command: str) -> list[str]:
              f"- id: `{r.id}`", f"- status: {r.status}"]
     if r.status == "reconstructed":
         lines.append(f"- **{RECONSTRUCTED}**")
-    lines += [f"- source: {r.source}", f"- kind: {r.kind}",
+    lines += [f"- source: {r.source}", f"- kind: {r.kind}", f"- regime: {r.regime.value}",
               f"- predicted: {f'${r.predicted_latex}$' if r.predicted_latex else DASH}",
               "- hypotheses:" if r.hypotheses else "- hypotheses: none",
               *(f"  - ${h}$" for h in r.hypotheses),

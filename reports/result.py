@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from reports.verdict import Interval, Verdict
+from reports.verdict import Interval, Regime, Verdict
 
 # Fields that change from run to run of the same seed; everything else in results.json is reproducible.
 TIMING_FIELDS = ("elapsed_s",)
@@ -79,8 +79,10 @@ class Result:
     elapsed_s: float
     repetitions: tuple[Repetition, ...] = ()
     given: tuple[str, ...] = ()  # LaTeX of the hypotheses on each repetition's instance
-    resolution: float | None = None
+    resolution: float | None = None  # the resolution a statistical verdict used (the claim's or derived)
     seeds_to_decide: int | None = None
+    regime: Regime = Regime.STATISTICAL  # how the repetitions were judged
+    missed_rate: float | None = None  # a per-repetition pass: the violation rate it could have missed
     counterexample: dict[str, Any] | None = None
     figure: Figure | None = field(default=None, compare=False)
 
@@ -106,8 +108,10 @@ class Result:
             "given": list(self.given),
             "seeds": self.seeds,
             "seed": self.seed,
+            "regime": self.regime.value,
             "resolution": self.resolution,
             "seeds_to_decide": self.seeds_to_decide,
+            "missed_rate": self.missed_rate,
             "counterexample": self.counterexample,
             "repetitions": [
                 {"value": r.value, "predicted": r.predicted, "error": r.error, "outside": r.outside}

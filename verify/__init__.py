@@ -53,16 +53,20 @@ def check(
     files: Sequence[str] = (),
     jobs: int = 1,
     cache: str | Path | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Run one claim and judge it: the Result has the fields of the CLI's `--json` object.
     `jobs` > 1 runs its repetitions in that many worker processes, with the same Result; `cache`
-    names a folder that keeps each repetition, so that a run again reads it back (verify/cache.py).
+    names a folder that keeps each repetition, so that a run again reads it back (verify/cache.py);
+    a repetition running past `timeout` seconds makes it `invalid`.
 
-    Raises ParameterError for a parameter outside its domain (or an unknown one) and UnknownClaim
-    for an unknown id; parameters that break the claim's `holds_when` give the verdict `invalid`.
+    Raises ParameterError for a parameter outside its domain (or an unknown one), a negative seed,
+    or a point whose repetition cannot fit in memory or time (by the claim's cost), and
+    UnknownClaim for an unknown id; parameters that break the claim's `holds_when` give the verdict
+    `invalid`.
     """
     return check_all(claim_id, params=params, seeds=seeds, profile=profile, seed=seed, files=files, jobs=jobs,
-                     cache=cache)[0]
+                     cache=cache, timeout=timeout)[0]
 
 
 def check_all(
@@ -74,6 +78,7 @@ def check_all(
     files: Sequence[str] = (),
     jobs: int = 1,
     cache: str | Path | None = None,
+    timeout: float | None = None,
 ) -> Results:
     """Run every claim matching the ids or shell patterns (`'ntk.kernel.*'`, `'mine.*'`), in order;
     `params` override parameters of every claim selected. In a notebook the Results show as a table."""
@@ -94,9 +99,10 @@ def check_all(
     selected = select(patterns, files)
     store = None if cache is None else Cache(cache)
     if executor.serial:
-        return Results(run_claim(claim, params, seeds, Profile(profile), seed, files, store=store)
+        return Results(run_claim(claim, params, seeds, Profile(profile), seed, files, store=store, timeout=timeout)
                        for claim in selected)
-    done = dict(run_claims(selected, params, seeds, Profile(profile), seed, files, executor, store=store))
+    done = dict(run_claims(selected, params, seeds, Profile(profile), seed, files, executor, store=store,
+                           timeout=timeout))
     return Results(done[i] for i in range(len(selected)))
 
 

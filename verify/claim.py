@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from reports.verdict import Side
+from reports.verdict import Regime, Side
+from verify.limits import Cost
 from verify.param import ClaimError, ParameterError, Param, plain  # noqa: F401 (re-exported)
 
 
@@ -121,7 +122,9 @@ class Claim:
     its own, and one beyond its error is a fail. A WHP claim is a `bound` (Side.UPPER or
     Side.LOWER) that may fail with probability at most `delta` (an expression in the parameters).
     `lhs` is the measured side as the report prints it: the statement is then `lhs = predicted`
-    (<=, >= for bounds, `= O(predicted)` for limits).
+    (<=, >= for bounds, `= O(predicted)` for limits). `cost` (verify.limits.Cost) bounds one
+    repetition's memory and operations from below, in the parameters: a point that cannot fit in
+    the machine's memory or time is refused before it runs.
     Claims that read different numbers off one experiment name the same `stream`: they draw the
     same random data and networks (the seed tree is keyed by the stream, not the id), so a
     memoised measurement runs the experiment once for all of them.
@@ -148,6 +151,7 @@ class Claim:
     deterministic: bool = False
     bound: Side | None = None
     delta: sp.Expr | float | None = None
+    cost: Cost | None = None
 
     @property
     def seed_stream(self) -> str:
@@ -161,6 +165,16 @@ class Claim:
             return self.bound
         return {Kind.UPPER: Side.UPPER, Kind.LOWER: Side.LOWER}.get(self.kind, Side.TWO_SIDED)
 
+    @property
+    def regime(self) -> Regime:
+        """How its repetitions are judged: per repetition (an identity, a bound), as a binomial count
+        (WHP), or by an interval over them (statistical)."""
+        if self.kind is Kind.WHP:
+            return Regime.BINOMIAL
+        if self.side is not Side.TWO_SIDED:
+            return Regime.BOUND
+        return Regime.DETERMINISTIC if self.deterministic else Regime.STATISTICAL
+
     def __post_init__(self) -> None:
         names = {p.name for p in self.params}
         if len(names) != len(self.params):
@@ -172,6 +186,10 @@ class Claim:
         for rel in self.given:
             if not {s.name for s in rel.free_symbols} <= numeric | set(self.binds):
                 raise ClaimError(f"{self.id}: given {rel} uses a symbol that is neither a parameter nor bound")
+        if self.cost is not None and not (callable(self.cost.memory) or callable(self.cost.flops)):
+            used = {s.name for e in self.cost.expressions() for s in e.free_symbols}
+            if not used <= numeric:
+                raise ClaimError(f"{self.id}: its cost uses {sorted(used - numeric)}, which are not numeric parameters")
         for setting in (self.quick, self.full):
             if setting.seeds < 2:
                 raise ClaimError(f"{self.id}: a profile needs seeds >= 2")

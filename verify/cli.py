@@ -1,7 +1,7 @@
 """The command line: `aeverify list | derive | check | report | diff | falsify | snapshot` (`python -m verify`).
 
 Exit status: 0 every claim passed, 1 some did not (fail, inconclusive or invalid), 2 bad usage or
-input (one line on stderr naming the parameter and the rule), 130 interrupted.
+input (one line on stderr naming the parameter and the rule), 130 interrupted (143 terminated).
 `check` and `report` take claim ids or shell patterns (`'ntk.kernel.*'`), and run in parallel with
 `--jobs N` (a local process pool) or `--executor dask` (a Dask cluster): the same results as the
 serial run (verify/parallel.py). Modules are imported where a verb needs them, and claims through
@@ -19,8 +19,10 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from reports.errors import UnwritableOut
 from verify import registry
 from verify.errors import ClaimError, ParameterError, UnknownClaim
+from verify.signals import exit_status, terminate_as_interrupt
 
 if TYPE_CHECKING:
     from reports.result import Result
@@ -94,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--seeds", type=int, help="repetitions per claim (>= 2; default: the profile's)")
         if name != "falsify":
             sub.add_argument("--seed", type=int, default=0, help="root of the seed tree (default 0)")
+            sub.add_argument("--timeout", type=float, metavar="SECONDS",
+                             help="stop a repetition after this long: the claim is then invalid (default: "
+                                  + ("half an hour" if name == "report" else "none") + ")")
             _parallel_options(sub)
             _cache_options(sub, default=name == "report")
     compare = verbs.add_parser("diff", help="compare two runs: verdicts, predictions, estimates, claims",
@@ -152,13 +157,14 @@ def _executor(args) -> Executor:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except (ParameterError, UnknownClaim, ClaimError) as exc:
+        with terminate_as_interrupt():
+            return args.handler(args)
+    except (ParameterError, UnknownClaim, ClaimError, UnwritableOut) as exc:
         print(f"aeverify: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("aeverify: interrupted", file=sys.stderr)
-        return 130
+        return exit_status(exc)
     except BrokenPipeError:  # `aeverify derive | head`: the reader left; say nothing more
         sys.stdout = open(os.devnull, "w")
         return 0
@@ -225,20 +231,14 @@ def _check(args) -> int:
     from reports.result import finite
     from verify.claim import Profile
     from verify.progress import Stderr
-    from verify.run import resolve_seeds
 
     files, profile = tuple(args.claims), Profile(args.profile)
     overrides, executor = dict(args.set), _executor(args)
     selected = registry.select(args.ids, files)
-    for claim in selected:  # every input error is reported before anything runs
-        params = claim.resolve(profile, overrides)
-        resolve_seeds(claim, profile, args.seeds)
-        broken = claim.violated(params)
-        if broken:
-            raise ParameterError(f"{claim.id}: {broken}")
+    _checked(selected, overrides, args, profile, strict=True)
     progress, results, ready = Stderr(), [], {}
     for index, result in _run(selected, overrides, args.seeds, profile, args.seed, files, executor, progress,
-                              _store(args)):
+                              _store(args), args.timeout):
         ready[index] = result
         while len(results) in ready:  # in the order asked, each as soon as those before it are done
             results.append(ready.pop(len(results)))
@@ -258,24 +258,43 @@ def _junit(path: Path | None, results: list[Result]) -> None:
         write_bytes_atomic(path, render_junit(results))
 
 
+def _checked(selected: list[Claim], overrides: dict | None, args, profile: Profile, strict: bool) -> None:
+    """Every input error before anything runs: parameters, seeds, timeout, what each repetition
+    needs (memory, time); with `strict`, the hypotheses too (a report lists those as invalid)."""
+    from verify.limits import check_affordable, check_timeout
+    from verify.run import resolve_seed, resolve_seeds
+
+    resolve_seed(args.seed)
+    check_timeout(args.timeout)
+    for claim in selected:
+        params = claim.resolve(profile, overrides)
+        resolve_seeds(claim, profile, args.seeds)
+        broken = claim.violated(params)
+        if broken and strict:
+            raise ParameterError(f"{claim.id}: {broken}")
+        if not broken:
+            check_affordable(claim, params, args.timeout)
+
+
 def _run(selected: list[Claim], overrides: dict, seeds: int | None, profile: Profile, seed: int,
          files: tuple[str, ...], executor: Executor, progress: Stderr,
-         store: Cache | None) -> Iterator[tuple[int, Result]]:
+         store: Cache | None, timeout: float | None = None) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) of each claim as it finishes: in this process one after the
-    other, or on `executor`'s workers (verify/parallel.py), with the cache of repetitions `store`."""
+    other, or on `executor`'s workers (verify/parallel.py), with the cache of repetitions `store`;
+    each repetition stopped after `timeout` seconds."""
     from verify.parallel import run_claims
     from verify.run import resolve_seeds, run_claim
 
     if not executor.serial:
-        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress, store)
+        yield from run_claims(selected, overrides, seeds, profile, seed, files, executor, progress, store, timeout)
         return
     progress.overall(0, sum(resolve_seeds(c, profile, seeds) for c in selected
                             if not c.violated(c.resolve(profile, overrides))))  # the repetitions to run
     for index, claim in enumerate(selected):
         progress.claim(index, len(selected), claim.id)
-        result = run_claim(claim, overrides, seeds, profile, seed, files, progress, store)
+        result = run_claim(claim, overrides, seeds, profile, seed, files, progress, store, timeout)
+        yield index, result  # kept by the caller before it is announced: an interrupt then loses nothing announced
         progress.finished(result.verdict.value, result.elapsed_s)
-        yield index, result
 
 
 def _line(r: Result) -> str:
@@ -304,28 +323,32 @@ def _status(results: list[Result]) -> int:
 
 def _report(args) -> int:
     from reports.parts import part_table
-    from reports.write import write_report
+    from reports.write import Staging
     from verify.claim import Profile
+    from verify.limits import REPORT_TIMEOUT_S
     from verify.progress import Stderr
-    from verify.run import resolve_seeds
 
     files, profile, executor = tuple(args.claims), Profile(args.profile), _executor(args)
     everything = registry.select(args.only, files) if args.only else registry.claims(files)
-    for claim in everything:
-        resolve_seeds(claim, profile, args.seeds)
+    args.timeout = REPORT_TIMEOUT_S if args.timeout is None else args.timeout
+    _checked(list(everything), None, args, profile, strict=False)
+    staging = Staging(args.out)  # an unwritable --out is refused before the work
     done: dict[int, Result] = {}
     try:
         for index, result in _run(list(everything), None, args.seeds, profile, args.seed, files, executor,
-                                  Stderr(), _store(args)):
+                                  Stderr(), _store(args), args.timeout):
             done[index] = result
-    except KeyboardInterrupt:
         results = [done[i] for i in sorted(done)]
-        index = write_report(results, args.out, profile=profile.value, seed=args.seed, complete=False,
-                             claim_files=files)
-        print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}", file=sys.stderr)
-        return 130
-    results = [done[i] for i in sorted(done)]
-    index = write_report(results, args.out, profile=profile.value, seed=args.seed, claim_files=files)
+        index = staging.commit(results, profile=profile.value, seed=args.seed, claim_files=files)
+    except KeyboardInterrupt as interrupt:
+        results = [done[i] for i in sorted(done)]
+        index = staging.commit(results, profile=profile.value, seed=args.seed, complete=False, claim_files=files)
+        beside = "" if index.parent == args.out else f", beside the complete report in {args.out}, left as it was"
+        print(f"aeverify: interrupted; the {len(results)} claims already run are in {index}{beside}",
+              file=sys.stderr)
+        return exit_status(interrupt)
+    finally:
+        staging.discard()
     _junit(args.junit, results)
     print(part_table(results), file=sys.stderr)
     print(index.resolve())
@@ -364,6 +387,8 @@ def _snapshot(args) -> int:
 
     files = tuple(args.claims)
     args.dir = snapshot.DEFAULT_DIR if args.dir is None else args.dir
+    if not args.update and not args.dir.is_dir():
+        raise ParameterError(f"--dir {args.dir}: no such folder of golden copies")
     differences = snapshot.check(args.dir, files)
     for difference in differences:
         if difference.change is not snapshot.Change.SAME:

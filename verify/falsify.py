@@ -16,15 +16,27 @@ Search ranges: each parameter's domain, an open side clipped to a factor SPAN of
 ([default/SPAN, default*SPAN] for a positive default, +-SPAN around 0 otherwise), narrowed by the
 hypotheses of `holds_when` in that parameter alone; the other hypotheses reject points (counted).
 Parameters pinned with `fixed` are not searched.
+
+The budget is honoured: no point starts after it, and a running point is stopped when it ends.
+A claim with a `cost` (verify/limits.py) has its estimates calibrated on the points run (the least
+ratio of the seconds a point took to the seconds estimated, starting with the default point); an
+open upper end is lowered, once the default point has run, until a point there is predicted to take
+at most 1/AFFORDABLE of the budget, and a point predicted to take longer than the budget left is not
+started. A point the measurement refuses (a sampler that cannot draw it,
+e.g. a dictionary coherence below what random atoms reach) or that cannot fit in memory is a
+rejected draw, counted as refused, like one that breaks `holds_when`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import sympy as sp
@@ -33,6 +45,7 @@ from scipy import special
 from reports.result import Result
 from reports.verdict import FAIL_LEVEL, Side, Verdict, half_width
 from verify.claim import Claim, Kind, Param, ParameterError, Profile
+from verify.limits import FLOPS_PER_S, RepetitionTimeout
 from verify.progress import Progress, Silent
 from verify.run import reproduce, resolve_seeds, run_claim
 from verify.seeds import point_key
@@ -46,6 +59,8 @@ CONFIRM_OFFSET = 2**32
 # Points per Hypothesis round, bounded whatever one check costs: Hypothesis starts steering by
 # `target` halfway through a round, so a round should fit in the budget, and not be trivially small.
 MIN_ROUND, MAX_ROUND = 10, 5000
+# An open upper end is lowered until a point there is predicted to take at most this share of the budget.
+AFFORDABLE = 4
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class Search:
     ranges: Mapping[str, tuple[float, float]]
     tried: int = 0  # points checked (distinct parameters and seed)
     rejected: int = 0  # draws that broke holds_when
+    refused: int = 0  # draws not run: the measurement refused them, or they cannot fit in memory or time
     invalid: int = 0  # points whose run was invalid (diverged, NaN)
     unconfirmed: int = 0  # two-sided fails that an independent seed tree did not repeat
     elapsed_s: float = 0.0
@@ -163,21 +179,53 @@ def falsify(
     ranges = {p.name: search_range(p, claim.holds_when) for p in spec if not p.categorical}
     search = Search(claim.id, budget_s, reps, tuple(files), fixed, ranges, claim=claim)
     start = time.perf_counter()
-    deadline = start + budget_s
+    deadline = time.monotonic() + budget_s
+    refused: set[tuple[str, int]] = set()
+    seconds_per_estimated = [None]  # the least ratio of a point's seconds to its estimate seen so far
+
+    def calibrate(params: dict, seconds: float) -> None:
+        """Learn from a point that ran: its seconds over its estimate (fixed costs weigh less on larger
+        points, so the least ratio seen predicts the larger points best)."""
+        estimate = _estimated_s(claim, {**base, **params}) * reps
+        if estimate > 0:
+            ratio = max(1.0, seconds / estimate)
+            seconds_per_estimated[0] = min(ratio, seconds_per_estimated[0] or ratio)
+
+    def predicted(params: dict) -> float | None:
+        """The seconds a point is predicted to take, from the claim's cost as calibrated (None: unknown)."""
+        estimate = _estimated_s(claim, {**base, **params}) * reps
+        ratio = seconds_per_estimated[0]
+        return None if ratio is None or not estimate else ratio * estimate
 
     def check(params: dict, seed: int) -> Point:
         key = (point_key(params), seed)
+        if key in refused:
+            raise _Refused
         if key not in search.points:
-            if time.perf_counter() > deadline:
+            if time.monotonic() > deadline:
                 search.out_of_time = True
                 raise _Stop
+            expected = predicted(params)
+            if expected is not None and expected > deadline - time.monotonic():  # not started
+                _refuse(search, refused, key)
             progress.claim(0, 1, f"{claim.id}: point {search.tried + 1}")
-            result = run_claim(claim, {**fixed, **params}, reps, profile, seed, files, progress)
-            point = Point(params, seed, margin(result, claim), result)
-            if point.margin is not None and point.margin < 0:
-                again = claim.side is not Side.TWO_SIDED or run_claim(
-                    claim, {**fixed, **params}, reps, profile, seed + CONFIRM_OFFSET, files).verdict is Verdict.FAIL
-                point = Point(params, seed, point.margin, result, confirmed=again)
+            try:
+                result = run_claim(claim, {**fixed, **params}, reps, profile, seed, files, progress,
+                                   deadline=deadline)
+                if result.verdict is Verdict.INVALID and time.monotonic() >= deadline:  # stopped by the budget
+                    raise RepetitionTimeout
+                calibrate(params, result.elapsed_s)
+                point = Point(params, seed, margin(result, claim), result)
+                if point.margin is not None and point.margin < 0:
+                    again = claim.side is not Side.TWO_SIDED or run_claim(
+                        claim, {**fixed, **params}, reps, profile, seed + CONFIRM_OFFSET, files,
+                        deadline=deadline).verdict is Verdict.FAIL
+                    point = Point(params, seed, point.margin, result, confirmed=again)
+            except RepetitionTimeout:
+                search.out_of_time = True
+                raise _Stop from None
+            except ParameterError:  # refused by the measurement, or too large for memory or time
+                _refuse(search, refused, key)
             _record(search, key, point)
         return search.points[key]
 
@@ -187,6 +235,8 @@ def falsify(
             hypothesis.reject()
         try:
             point = check(params, seed)
+        except _Refused:
+            hypothesis.reject()
         except Exception as exc:  # a bug (ours or the claim's): end the search and raise it, unshrunk
             raise _Stop from exc
         if point.margin is not None:
@@ -198,17 +248,22 @@ def falsify(
     try:
         default = {p.name: base[p.name] for p in spec}
         if not claim.violated(base):
-            check(default, 0)
+            with contextlib.suppress(_Refused):
+                check(default, 0)
+        for p in spec:
+            if p.name in ranges and p.high is None and seconds_per_estimated[0] is not None:
+                ranges[p.name] = _affordable(p, ranges[p.name], base, budget_s / AFFORDABLE, predicted)
         draws = random.Random(search_seed)
         while not search.found:
             cost = max(time.perf_counter() - start, 1e-3) / max(search.tried, 1)  # seconds per point so far
-            cap = max(MIN_ROUND, min(MAX_ROUND, int((deadline - time.perf_counter()) / cost / 2)))
+            cap = max(MIN_ROUND, min(MAX_ROUND, int((deadline - time.monotonic()) / cost / 2)))
             strategy = st.fixed_dictionaries({p.name: _strategy(st, p, ranges.get(p.name)) for p in spec})
             run = _round(hypothesis, cap, draws.getrandbits(64))(
                 hypothesis.given(strategy, st.integers(0, CONFIRM_OFFSET - 1))(probe))
             before = search.tried
             try:
-                run()
+                with _cache_home(hypothesis):
+                    run()
             except _Falsified:
                 pass
             except hypothesis.errors.Unsatisfiable:
@@ -221,6 +276,41 @@ def falsify(
     search.elapsed_s = time.perf_counter() - start
     progress.finished("falsified" if search.found else "no counterexample", search.elapsed_s)
     return search
+
+
+class _Refused(Exception):
+    """A point that is not run: the measurement refused it, or it cannot fit in memory or time."""
+
+
+def _refuse(search: Search, refused: set, key: tuple[str, int]):
+    search.refused += 1
+    refused.add(key)
+    raise _Refused
+
+
+def _estimated_s(claim: Claim, params: Mapping[str, object]) -> float:
+    """The seconds one repetition takes by the claim's cost (a lower bound; 0 without a cost)."""
+    if claim.cost is None:
+        return 0.0
+    flops = claim.cost.expressions()[1]
+    numbers = {k: v for k, v in params.items() if isinstance(v, (int, float))}
+    value = flops.xreplace({s: numbers[s.name] for s in flops.free_symbols if s.name in numbers})
+    return float(value) / FLOPS_PER_S if value.is_number else 0.0
+
+
+def _affordable(param: Param, bounds: tuple[float, float], base: Mapping[str, object], seconds: float,
+                predicted) -> tuple[float, float]:
+    """`bounds` with the upper end lowered (halved towards the default) until a point there, the
+    other parameters at `base`, is predicted to take at most `seconds`."""
+    low, high = bounds
+    default = base[param.name]
+    while high > max(default, low):
+        expected = predicted({param.name: high})
+        if expected is None or expected <= seconds:
+            break
+        high = max(default, low, high / 2)
+        high = math.floor(high) if param.integer else high
+    return low, high
 
 
 def _record(search: Search, key: tuple[str, int], point: Point) -> None:
@@ -249,11 +339,34 @@ def _strategy(st, param: Param, bounds: tuple[float, float] | None):
     if param.categorical:  # every named choice the domain accepts, at its default arguments
         return st.sampled_from(list(param.choices.accepted()))
     low, high = bounds
+    open_low = param.open_low and param.low is not None and low <= param.low  # the domain's own open end
     if param.integer:
-        return st.integers(int(low), int(high))
+        return st.integers(int(low) + open_low, int(high))
     if low == high:
         return st.just(low)
-    return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    return st.floats(low, high, exclude_min=open_low, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def cache_folder() -> Path:
+    """Where Hypothesis keeps its files during a search: the user's cache, not the current directory."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aeverify" / "hypothesis"
+
+
+@contextlib.contextmanager
+def _cache_home(hypothesis) -> Iterator[None]:
+    """Hypothesis' home folder (its database, the constants it collects) in `cache_folder()` for the
+    block, unless the user chose one (HYPOTHESIS_STORAGE_DIRECTORY)."""
+    from hypothesis import configuration
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    previous = vars(configuration).get("__hypothesis_home_directory")
+    configuration.set_hypothesis_home_dir(cache_folder())
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(previous)
 
 
 def _hypothesis():
@@ -270,7 +383,8 @@ def describe(search: Search) -> str:
     where = ", ".join(f"{name} in [{low:g}, {high:g}]" for name, (low, high) in search.ranges.items())
     pinned = ", ".join(f"{name}={value}" for name, value in search.fixed.items())
     size = (f"searched {search.tried} points in {search.elapsed_s:.1f} s of a {search.budget_s:g} s budget "
-            f"({search.rejected} draws broke holds_when, {search.invalid} runs invalid, "
+            f"({search.rejected} draws broke holds_when, {search.refused} refused by the measurement or too "
+            f"costly, {search.invalid} runs invalid, "
             f"{search.unconfirmed} fails not repeated by an independent seed tree; "
             f"{where or 'no free parameter'}{'; pinned ' + pinned if pinned else ''})")
     if search.found:
@@ -294,4 +408,4 @@ def describe(search: Search) -> str:
 
 
 def _point(point: Point) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in sorted(point.params.items())) + f", seed {point.seed}"
+    return ", ".join([*(f"{k}={v!r}" for k, v in sorted(point.params.items())), f"seed {point.seed}"])

@@ -44,7 +44,8 @@ from verify.cache import Cache
 from verify.claim import Claim, ParameterError, Profile, plain
 from verify.progress import Progress, Silent
 from verify.registry import claims
-from verify.run import Outcome, judged, measure_repetition, resolve_seeds, run_claim
+from verify.limits import check_affordable, check_timeout
+from verify.run import Outcome, judged, measure_repetition, resolve_seed, resolve_seeds, run_claim
 
 # One BLAS thread per worker: `jobs` workers already use the cores; more threads only contend.
 BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -55,6 +56,11 @@ BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 LOCAL_DASK_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 DASK_MISSING = "--executor dask needs the 'dask' extra: pip install 'aeverify[dask]'"
+
+# A scheduler must accept a connection and answer as a Dask scheduler within this long: an address
+# that accepts and never speaks (Dask's own handshake then waits for ever) or speaks another protocol
+# is one line, not a hang.
+CONNECT_TIMEOUT_S = 10.0
 
 
 class ExecutorKind(enum.Enum):
@@ -97,6 +103,7 @@ class Task:
     files: tuple[str, ...]
     points: tuple[tuple[str, Mapping[str, object]], ...]
     cache: str | None = None
+    timeout: float | None = None  # seconds each claim's repetition may take
 
 
 class RemoteTraceback(Exception):
@@ -129,7 +136,7 @@ def perform(task: Task) -> tuple[tuple[Outcome | Raised, float], ...]:
             claim = registry[claim_id]  # choices travel as their texts, and are parsed back here
             spec = {p.name: p for p in claim.params}
             values = {name: spec[name].coerce(value) for name, value in params.items()}
-            outcome = measure_repetition(claim, values, task.seed, task.r, task.files, store)
+            outcome = measure_repetition(claim, values, task.seed, task.r, task.files, store, task.timeout)
         except Exception as exc:
             outcome = Raised(exc, traceback.format_exc())
         done.append((outcome, time.perf_counter() - start))
@@ -152,11 +159,13 @@ def run_claims(
     executor: Executor,
     progress: Progress = Silent(),
     store: Cache | None = None,
+    timeout: float | None = None,
 ) -> Iterator[tuple[int, Result]]:
     """(index in `selected`, Result) for each claim as its last repetition arrives, the Results equal
-    to `run_claim`'s (with the cache of repetitions `store`, read and filled by the workers).
-    Closing the iterator early (an interrupt, an error) cancels pending tasks."""
-    files = tuple(files)
+    to `run_claim`'s (with the cache of repetitions `store`, read and filled by the workers; each
+    repetition stopped after `timeout` seconds). Closing the iterator early (an interrupt, an error)
+    cancels pending tasks."""
+    files, seed, timeout = tuple(files), resolve_seed(seed), check_timeout(timeout)
     plans, finished = {}, 0
     for index, claim in enumerate(selected):
         params = claim.resolve(profile, overrides)
@@ -166,8 +175,9 @@ def run_claims(
             yield index, result
             finished = _announce(progress, finished, len(selected), claim.id, result)
         else:
+            check_affordable(claim, params, timeout)
             plans[index] = (claim, params, reps)
-    tasks = _tasks(plans, seed, files, None if store is None else str(store.root))
+    tasks = _tasks(plans, seed, files, None if store is None else str(store.root), timeout)
     outcomes = {index: [None] * reps for index, (_, _, reps) in plans.items()}
     spent = dict.fromkeys(plans, 0.0)
     waiting = {index: reps for index, (_, _, reps) in plans.items()}
@@ -192,7 +202,8 @@ def run_claims(
             progress.overall(done, total)
 
 
-def _tasks(plans: dict, seed: int, files: tuple[str, ...], cache: str | None) -> list[tuple[tuple[int, ...], Task]]:
+def _tasks(plans: dict, seed: int, files: tuple[str, ...], cache: str | None,
+           timeout: float | None) -> list[tuple[tuple[int, ...], Task]]:
     """One task per (stream, repetition), streams in the order of their first claim, so that claims
     finish early and an interrupted report keeps many."""
     streams: dict[str, list[int]] = {}
@@ -203,7 +214,7 @@ def _tasks(plans: dict, seed: int, files: tuple[str, ...], cache: str | None) ->
         for r in range(max(plans[i][2] for i in indices)):
             members = tuple(i for i in indices if r < plans[i][2])
             points = tuple((plans[i][0].id, {k: plain(v) for k, v in plans[i][1].items()}) for i in members)
-            tasks.append((members, Task(r, seed, files, points, cache)))
+            tasks.append((members, Task(r, seed, files, points, cache, timeout)))
     return tasks
 
 
@@ -245,11 +256,38 @@ def _pool(executor: Executor):
                     process.terminate()
 
 
+def check_scheduler(address: str, seconds: float) -> None:
+    """ParameterError unless a Dask scheduler answers at `address` within `seconds`: connected, the
+    handshake exchanged, and an `identity` request answered by a Scheduler."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await connect(address)
+        try:
+            await comm.write({"op": "identity"})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), seconds))
+    except (TimeoutError, asyncio.TimeoutError):
+        raise ParameterError(f"--scheduler {address}: no Dask scheduler answered within {seconds:g} s") from None
+    except Exception as exc:  # refused, reset, another protocol (its bytes read as a frame size)
+        raise ParameterError(f"--scheduler {address}: cannot connect ({type(exc).__name__}: {exc})") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise ParameterError(f"--scheduler {address}: answered, but not as a Dask scheduler")
+
+
 @contextlib.contextmanager
 def _dask(executor: Executor):
     import dask
     import distributed
 
+    if executor.scheduler is not None:
+        check_scheduler(executor.scheduler, CONNECT_TIMEOUT_S)
     with _single_blas_thread():
         cluster = None
         try:
@@ -257,11 +295,12 @@ def _dask(executor: Executor):
                 with dask.config.set(LOCAL_DASK_CONFIG):
                     cluster = distributed.LocalCluster(n_workers=executor.jobs, threads_per_worker=1, processes=True,
                                                        dashboard_address=None, silence_logs=logging.ERROR)
-            client = distributed.Client(cluster or executor.scheduler)
-        except OSError as exc:  # an unreachable scheduler (TimeoutError is an OSError)
+            client = distributed.Client(cluster or executor.scheduler, timeout=CONNECT_TIMEOUT_S)
+        except OSError as exc:  # the scheduler went away since it answered, or the local cluster failed
             if cluster is not None:
                 cluster.close()
-            raise ParameterError(f"--scheduler {executor.scheduler}: cannot connect ({exc})") from None
+            where = f"--scheduler {executor.scheduler}" if executor.scheduler else "a local Dask cluster"
+            raise ParameterError(f"{where}: cannot connect ({exc})") from None
     futures = []
 
     def submit(fn, task):

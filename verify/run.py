@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import linecache
 import math
 import re
 import shlex
@@ -27,6 +28,7 @@ from reports.verdict import Judgement, Verdict, judge
 from verify.bridge import compile_expr
 from verify.cache import Cache, Failed, cached, repetition_key
 from verify.claim import Claim, ClaimError, Measurement, ParameterError, Profile, plain
+from verify.limits import RepetitionTimeout, call, check_affordable, check_timeout
 from verify.progress import Progress, Silent
 from verify.registry import user_line
 from verify.seeds import repetition_rng, spawn_key
@@ -40,6 +42,13 @@ BLAS_THREADS = 1
 @functools.cache
 def _blas() -> ThreadpoolController:
     return ThreadpoolController()
+
+
+def resolve_seed(seed: int) -> int:
+    """`seed` if it can root a seed tree (an integer >= 0); ParameterError otherwise."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ParameterError(f"seed must be an integer >= 0 (the root of the seed tree); got {seed!r}")
+    return seed
 
 
 def resolve_seeds(claim: Claim, profile: Profile, seeds: int | None) -> int:
@@ -59,23 +68,30 @@ def run_claim(
     claim_files: Sequence[str] = (),
     progress: Progress = Silent(),
     store: Cache | None = None,
+    timeout: float | None = None,
+    deadline: float | None = None,
 ) -> Result:
     """Check `claim` at the profile's parameter point (with `overrides`) over `seeds` repetitions,
+    each stopped after `timeout` seconds, none started after `deadline` (a `time.monotonic()`),
     reading and keeping its repetitions in `store` when given (verify/cache.py).
 
-    Raises ParameterError for a value outside its parameter's domain; parameters that break
-    `holds_when`, and repetitions that produce non-finite values, give the verdict `invalid`.
+    Raises ParameterError for a value outside its parameter's domain, a bad seed or timeout, and a
+    point whose repetition cannot fit in memory or time (the claim's `cost`); RepetitionTimeout
+    once `deadline` has passed. Parameters that break `holds_when`, repetitions that produce
+    non-finite values or run past `timeout`, give the verdict `invalid`.
     """
     start = time.perf_counter()
     params = claim.resolve(profile, overrides)
     reps = resolve_seeds(claim, profile, seeds)
+    seed, timeout = resolve_seed(seed), check_timeout(timeout)
     broken = claim.violated(params)
     if broken:
         return _invalid(claim, params, reps, seed, start, broken)
+    check_affordable(claim, params, timeout)
     outcomes: list[Outcome] = []
     for r in range(reps):
         progress.repetition(r, reps)
-        outcomes.append(measure_repetition(claim, params, seed, r, claim_files, store))
+        outcomes.append(measure_repetition(claim, params, seed, r, claim_files, store, _left(timeout, deadline)))
         if outcomes[-1].failure is not None:
             break
     progress.repetition(len(outcomes), reps)
@@ -94,14 +110,30 @@ class Outcome:
     outside: str | None = None
 
 
+def _left(timeout: float | None, deadline: float | None) -> float | None:
+    """The seconds a repetition starting now may take; RepetitionTimeout if `deadline` has passed."""
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise RepetitionTimeout
+    return left if timeout is None else min(timeout, left)
+
+
 def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r: int,
-                       claim_files: Sequence[str] = (), store: Cache | None = None) -> Outcome:
+                       claim_files: Sequence[str] = (), store: Cache | None = None,
+                       timeout: float | None = None) -> Outcome:
     """Repetition `r` of `claim` at `params`, on its node of the seed tree: the same numbers in any
-    process and in any order. A numerical failure is an Outcome; a bug raises (ClaimError naming the
-    line when it passed through a user's claim file). With a `store`, the measurement (or its
-    numerical failure) is read from it when kept there, and kept otherwise (verify/cache.py)."""
+    process and in any order, stopped after `timeout` seconds. A numerical failure or a timeout is an
+    Outcome; running out of memory, or a sampler refusing the parameters, a ParameterError; a bug
+    raises (ClaimError naming the line when it passed through a user's claim file, or when the
+    measurement returned no Measurement). With a `store`, the measurement (or its numerical failure)
+    is read from it when kept there, and kept otherwise (verify/cache.py); a timeout is not kept."""
     key = None if store is None else repetition_key(claim.measure, claim.seed_stream, params, seed, r)
-    m = cached(store, key, lambda: _measured(claim, params, seed, r, claim_files, store))
+    try:
+        m = cached(store, key, lambda: _measured(claim, params, seed, r, claim_files, store, timeout))
+    except RepetitionTimeout:
+        return Outcome(None, None, f"ran past the timeout of {timeout:.3g} s (--timeout)")
     if isinstance(m, Failed):
         return Outcome(None, None, m.reason)
     missing = set(claim.binds) - set(m.bindings)
@@ -114,19 +146,79 @@ def measure_repetition(claim: Claim, params: Mapping[str, object], seed: int, r:
 
 
 def _measured(claim: Claim, params: Mapping[str, object], seed: int, r: int, claim_files: Sequence[str],
-              store: Cache | None) -> Measurement | Failed:
-    try:
+              store: Cache | None, timeout: float | None) -> Measurement | Failed:
+    """The repetition's Measurement (checked) or its numerical failure; RepetitionTimeout past
+    `timeout` seconds."""
+
+    def measured():
         # a non-finite result is judged by the caller, not warned about
         with np.errstate(all="ignore"), _blas().limit(limits=BLAS_THREADS, user_api="blas"), \
                 (store.active() if store is not None else contextlib.nullcontext()):
             return claim.measure(params, repetition_rng(seed, claim.seed_stream, params, r))
+
+    try:
+        return _measurement(claim, call(measured, timeout), r)
     except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
         return Failed(f"failed numerically ({type(exc).__name__}: {exc})")
+    except MemoryError as exc:
+        raise ParameterError(f"{claim.id}: repetition {r} ran out of memory ({exc}); choose smaller values "
+                             "of its parameters") from None
+    except ParameterError as exc:  # a sampler's refusal of these parameters (it names the rule)
+        raise ParameterError(f"{claim.id}: {exc}") from exc
+    except (RepetitionTimeout, ClaimError):
+        raise
     except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
         where = user_line(exc, claim_files)
         if where is None:
             raise
         raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
+
+
+def _measurement(claim: Claim, m: object, r: int) -> Measurement:
+    """`m` with plain floats, if it is a Measurement of real numbers (a value, an error >= 0 or NaN,
+    bindings); ClaimError otherwise, naming the claim and the line of its measure function."""
+    problem = None
+    if not isinstance(m, Measurement):
+        problem = f"returned {_shown(m)}, not a Measurement"
+    else:
+        numbers = {"value": m.value, "error": m.error}
+        bindings = m.bindings if isinstance(m.bindings, Mapping) else {}
+        numbers |= {f"binding {name!r}": value for name, value in bindings.items()}
+        wrong = next((name for name, x in numbers.items() if not _real(x)), None)
+        if not isinstance(m.bindings, Mapping):
+            problem = f"returned bindings {_shown(m.bindings)}, not a mapping of names to numbers"
+        elif wrong is not None:
+            problem = f"returned a Measurement whose {wrong} is {_shown(numbers[wrong])}, not a real number"
+        elif float(m.error) < 0:
+            problem = f"returned a negative numerical error {float(m.error):.3g}"
+    if problem is not None:
+        where, source = _defined_at(claim.measure)
+        raise ClaimError(f"{where}the measurement of {claim.id} {problem} (repetition {r}{source})")
+    return dataclasses.replace(m, value=float(m.value), error=float(m.error),
+                               bindings={name: float(v) for name, v in m.bindings.items()})
+
+
+def _real(x: object) -> bool:
+    """A real number: a Python or NumPy int or float, or a 0-d array of one (not a bool)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.generic, np.ndarray)):
+        return False
+    return np.ndim(x) == 0 and np.asarray(x).dtype.kind in "iuf"
+
+
+def _shown(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _defined_at(fn: object) -> tuple[str, str]:
+    """(`FILE:LINE: `, `; in `source``) of the function `fn` (through partials); empty if unknown."""
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return "", ""
+    source = linecache.getline(code.co_filename, code.co_firstlineno).strip()
+    return f"{code.co_filename}:{code.co_firstlineno}: ", f"; in `{source}`" if source else ""
 
 
 def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequence[str],
@@ -165,8 +257,9 @@ def judged(claim: Claim, params: dict, reps: int, seed: int, claim_files: Sequen
         measured=j.measured,
         elapsed_s=time.perf_counter() - start,
         repetitions=_repetitions(outcomes),
-        resolution=resolution,
+        resolution=j.resolution,
         seeds_to_decide=j.seeds_to_decide,
+        missed_rate=j.missed_rate,
         counterexample=_counterexample(claim, params, reps, seed, j, outcomes, rerun),
         figure=_figure(claim, params, measurements, j),
     )
@@ -183,7 +276,7 @@ def _described(claim: Claim, params: dict, reps: int, seed: int) -> dict:
         quantity=claim.quantity,
         params={name: plain(value) for name, value in params.items()},
         hypotheses=tuple(sp.latex(rel) for rel in claim.holds_when),
-        given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed,
+        given=tuple(sp.latex(rel) for rel in claim.given), seeds=reps, seed=seed, regime=claim.regime,
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reports.result import TIMING_FIELDS
-from verify import cache, cli
+from verify import cache, registry
 from verify.cli import main
 from verify.registry import find, load_file
 
@@ -89,7 +89,7 @@ def toy(tmp_path, monkeypatch):
     monkeypatch.setenv("CACHE_TEST_LOG", str(log))
     path = tmp_path / "toy_claims.py"
     path.write_text(TOY)
-    monkeypatch.setattr(cli, "claims", lambda files: load_file(files[0]))
+    monkeypatch.setattr(registry, "claims", lambda files: load_file(files[0]))
     return path, log
 
 
@@ -128,9 +128,9 @@ def test_a_killed_report_resumes_from_its_cache_with_the_same_results(toy, tmp_p
     log.unlink()
     driver = tmp_path / "driver.py"
     driver.write_text(textwrap.dedent(f"""
-        from verify import cli
+        from verify import cli, registry
         from verify.registry import load_file
-        cli.claims = lambda files: load_file(files[0])
+        registry.claims = lambda files: load_file(files[0])
         cli.main(["report", "--out", {str(tmp_path / "r")!r}, "--claims", {str(path)!r}])
     """))
     env = {**os.environ, "CACHE_TEST_HANG": "b 2", "PYTHONPATH": str(Path(__file__).parents[2])}

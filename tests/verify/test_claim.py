@@ -141,7 +141,8 @@ def test_repetitions_outside_given_are_left_out_and_counted():
     """given: the drawn mean must be positive; with x = 0 about half the repetitions break it."""
     shifted = _claim(measure=lambda p, rng: Measurement(float(rng.normal(p["x"], 1.0, 400).mean()),
                                                         bindings={"draw": float(rng.normal(p["x"], 1.0))}),
-                     binds=("draw",), given=(sp.Gt(sp.Symbol("draw"), 0),), quick=Setting(seeds=12))
+                     binds=("draw",), given=(sp.Gt(sp.Symbol("draw"), 0),), quick=Setting(seeds=12),
+                     resolution=0.5)  # a zero prediction gives no scale to derive a resolution from
     result = run_claim(shifted, {"x": 0.0})
     outside = [r.outside for r in result.repetitions]
     assert 0 < sum(outside) < 12 and len(outside) == 12

@@ -2,6 +2,7 @@
 counterexample to one that re-runs, and finds nothing once the hypothesis is restored."""
 
 import shlex
+import time
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,10 @@ import sympy as sp
 
 from reports.verdict import Verdict
 from verify import falsify as search_module
-from verify.claim import Claim, ClaimError, Kind, Measurement, Param, Setting, Status
+from verify.claim import Claim, ClaimError, Kind, Measurement, Param, ParameterError, Setting, Status
 from verify.cli import main
-from verify.falsify import CONFIRM_OFFSET, falsify, margin, search_range
+from verify.falsify import CONFIRM_OFFSET, cache_folder, describe, falsify, margin, search_range
+from verify.limits import FLOPS_PER_S, Cost
 from verify.registry import find, load_file
 from verify.run import run_claim
 
@@ -96,14 +98,15 @@ def test_a_two_sided_fail_counts_only_if_an_independent_seed_tree_repeats_it(mon
     true, wrong = _toy(**exact), _toy(predicted=x + 1, **exact)
     calls = []
 
-    def unlucky_primary(claim, overrides, seeds, profile, seed, files, progress=None):
+    def unlucky_primary(claim, overrides, seeds, profile, seed, files, progress=None, **limits):
         calls.append(seed)  # the primary seed tree fails, the confirming one does not
-        return run_claim(wrong if seed < CONFIRM_OFFSET else true, overrides, seeds, profile, seed, files)
+        return run_claim(wrong if seed < CONFIRM_OFFSET else true, overrides, seeds, profile, seed, files, **limits)
 
     monkeypatch.setattr(search_module, "run_claim", unlucky_primary)
     search = falsify(true, budget_s=1.0)
     assert not search.found and search.unconfirmed == search.tried > 10
-    assert sum(seed >= CONFIRM_OFFSET for seed in calls) == search.tried
+    confirmations = sum(seed >= CONFIRM_OFFSET for seed in calls)
+    assert search.tried <= confirmations <= search.tried + 1  # the last may have met the end of the budget
 
 
 def test_a_fail_of_a_bound_is_a_witness_and_needs_no_confirmation():
@@ -151,3 +154,50 @@ def test_the_restored_hypothesis_survives_the_default_budget(missing, restored, 
 def test_a_true_two_sided_claim_survives_a_long_search():
     search = falsify(_toy(quick=Setting(seeds=2)), budget_s=30.0)
     assert not search.found and search.tried > 1000
+
+
+def _refusing(p, rng):
+    """Like a dictionary sampler asked for an unattainable coherence: it refuses x < 2."""
+    if p["x"] < 2:
+        raise ParameterError(f"x must allow a draw; got {p['x']}")
+    return Measurement(float(rng.normal(p["x"], 1.0, 100).mean()))
+
+
+def test_a_samplers_refusal_is_a_rejected_draw_and_the_search_goes_on():
+    search = falsify(_toy(measure=_refusing), budget_s=2.0)
+    assert search.refused > 0 and search.tried > 10 and not search.found
+    assert "refused by the measurement or too costly" in describe(search)
+
+
+def test_a_claim_with_a_dictionary_coherence_is_searched():
+    """The sampler refuses coherences random atoms cannot reach (mu near 0): rejected, not the end."""
+    search = falsify(find("sparse_coding.correlation_population"), budget_s=4.0)
+    assert search.refused > 0 and search.tried > 5
+
+
+def _sleeping(p, rng):
+    time.sleep(0.3 * p["x"])
+    return Measurement(p["x"])
+
+
+def test_the_budget_is_honoured_by_points_that_would_overrun_it():
+    start = time.perf_counter()
+    search = falsify(_toy(measure=_sleeping), budget_s=2.0)
+    assert time.perf_counter() - start < 2.5 and search.out_of_time  # a running point is stopped
+
+
+def test_a_cost_keeps_points_affordable():
+    """Calibrated on the default point (0.9 s for 3 repetitions), x = 8 would take 7 s: the upper end
+    comes down to where a point takes at most a quarter of the budget."""
+    seconds = Cost(flops=0.3 * x * FLOPS_PER_S)
+    search = falsify(_toy(measure=_sleeping, cost=seconds), budget_s=4.0)
+    assert search.ranges["x"] == (0.0, 1.0)
+
+
+def test_hypothesis_keeps_its_files_in_the_cache_not_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    falsify(_toy(), budget_s=0.5)
+    assert not (tmp_path / ".hypothesis").exists()
+    assert cache_folder() == tmp_path / "cache" / "aeverify" / "hypothesis"

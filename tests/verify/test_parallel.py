@@ -40,7 +40,7 @@ x = sp.Symbol("x")
 def claim(id, measure, predicted=x, **kw):
     return Claim(id=id, title=id, source="test", status=Status.STATED, kind=Kind.EXACT, predicted=predicted,
                  quantity="a mean", measure=measure, params=(Param("x", 1.0, "the mean"),),
-                 quick=Setting(seeds=6), full=Setting(seeds=6), **kw)
+                 quick=Setting(seeds=6), full=Setting(seeds=6), resolution=sp.Rational(1, 4), **kw)
 
 
 def repetition(rng):  # the index r of the seed-tree node: the same in every process
@@ -80,6 +80,8 @@ CLAIMS = (
 '''
 
 BUG_FILE = HEADER + '''
+import operator
+
 
 def lookup(params, rng):
     return {}["no such key"]
@@ -88,6 +90,7 @@ def lookup(params, rng):
 CLAIMS = (
     claim("bug.user_line", lookup),
     claim("bug.not_a_measurement", lambda params, rng: None),
+    claim("bug.outside_the_file", operator.itemgetter("x")),  # raises in C: no line of the file
 )
 '''
 
@@ -174,11 +177,21 @@ def test_a_user_file_error_in_a_worker_names_the_users_line(bug_file, capsys):
 
 def test_a_bug_in_a_worker_re_raises_here_with_its_traceback(bug_file):
     files = (bug_file,)
-    claim = find("bug.not_a_measurement", files)
-    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'bindings'") as raised:
+    claim = find("bug.outside_the_file", files)
+    with pytest.raises(TypeError, match="itemgetter expected 1 argument, got 2") as raised:
         dict(run_claims([claim], None, None, Profile.QUICK, 0, files, Executor(jobs=2)))
     text = "".join(traceback.format_exception(raised.value))
     assert "in measure_repetition" in text and "verify/run.py" in text  # the worker's frames
+
+
+def test_a_measurement_that_returns_no_measurement_is_one_line_naming_its_line(bug_file, capsys):
+    assert main(["check", "bug.not_a_measurement", "--claims", bug_file]) == 2
+    serial = capsys.readouterr().err
+    assert main(["check", "bug.not_a_measurement", "--claims", bug_file, "--jobs", "2"]) == 2
+    assert capsys.readouterr().err == serial
+    line = next(i for i, text in enumerate(BUG_FILE.splitlines(), 1) if "bug.not_a_measurement" in text)
+    assert serial.startswith(f"aeverify: error: {bug_file}:{line}: the measurement of bug.not_a_measurement "
+                             "returned None, not a Measurement (repetition 0") and serial.count("\n") == 1
 
 
 def test_a_dask_scheduler_address_runs_on_that_cluster(bug_file, user_file, capsys):
@@ -190,8 +203,8 @@ def test_a_dask_scheduler_address_runs_on_that_cluster(bug_file, user_file, caps
         assert [o["id"] for o in out] == ["par.mean", "par.mean_wrong"]  # in the order asked
         assert main(["check", "bug.user_line", "--claims", bug_file, *dask]) == 2
         assert "bug_claims.py:" in capsys.readouterr().err
-        claim = find("bug.not_a_measurement", (bug_file,))
-        with pytest.raises(AttributeError) as raised:
+        claim = find("bug.outside_the_file", (bug_file,))
+        with pytest.raises(TypeError) as raised:
             dict(run_claims([claim], None, None, Profile.QUICK, 0, (bug_file,),
                             Executor(ExecutorKind.DASK, scheduler=cluster.scheduler_address)))
         assert "in measure_repetition" in "".join(traceback.format_exception(raised.value))

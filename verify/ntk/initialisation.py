@@ -15,6 +15,7 @@ from numeric import autoencoder, data, network
 from numeric.fit import geometric_grid
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import scaling
 from verify.ntk.theory import d, initial_loss, m, tied_limit_coefficient
 from verify.param import Choices
@@ -60,6 +61,14 @@ def _tied_rate(activation, law) -> sp.Expr:
     return sp.sqrt(d / m)
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): `inits` networks
+# with their hidden layers; the widest network of the grid, m0 2^(levels - 1).
+_n, _d, _m, _inits, _m0, _levels = sp.symbols("n d m inits m0 levels")
+LOSS_COST = Cost(8 * _inits * (2 * _m * _d + _n * _m + _n * _d), 4 * _inits * _n * _m * _d,
+                 "inits networks of width m at once")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+LIMIT_COST = Cost(8 * _WIDEST * (_d + _n), 8 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
+
 CLAIMS = (
     Claim(
         id="ntk.init.loss",
@@ -86,6 +95,7 @@ CLAIMS = (
         quick=Setting(seeds=16),
         full=Setting(seeds=40, values={"inits": 4000}),
         resolution=initial_loss() / 50,  # ReLU's value sets the scale every activation is told apart at
+        cost=LOSS_COST,
     ),
     Claim(
         id="ntk.tied.init_limit",
@@ -100,7 +110,8 @@ CLAIMS = (
         params=(
             Param("n", 8, "number of samples", low=1),
             Param("d", 16, "input dimension", low=2),
-            Param("s_w", 1.0, "encoder init scale: 1 gives the ReLU limit x/2, sqrt(2) (He) gives x", low=0),
+            Param("s_w", 1.0, "encoder init scale: 1 gives the ReLU limit x/2, sqrt(2) (He) gives x", low=0,
+                  open_low=True),
             Param("m0", 256, "smallest width of the grid", low=1),
             Param("levels", 8, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=16),
             ACTIVATION,
@@ -110,5 +121,6 @@ CLAIMS = (
         full=Setting(seeds=30, values={"m0": 1024, "levels": 8}),
         size="m",
         resolution=sp.Rational(1, 8),
+        cost=LIMIT_COST,
     ),
 )

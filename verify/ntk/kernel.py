@@ -18,6 +18,7 @@ from numeric.fit import geometric_grid
 from numeric.spectra import spectral_norm
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.param import Choices
+from verify.limits import Cost
 from verify.measure import gamma, scaling
 from verify.ntk.theory import decoder_kernel, encoder_kernel, kappa_0, m
 from verify.space import ACTIVATIONS, WEIGHT_LAWS, Activation, gaussian, z
@@ -36,6 +37,16 @@ ACTIVATION = Param("activation", "relu", "the activation sigma", choices=ACTIVAT
 GAUSSIAN = gaussian()
 CENTRED_LAWS = Choices("weight law", WEIGHT_LAWS.named, accepts=lambda law: sp.simplify(law.moment(1)) == 0,
                        rule="centred laws")
+
+# What a repetition holds at once and computes (lower bounds; verify/limits.py).
+_n, _d, _m, _samples, _m0, _levels = sp.symbols("n d m samples m0 levels")
+_COSINES = T_GRID.size + 1
+MONTE_CARLO_COST = Cost(8 * sp.Min(_samples, CHUNK) * (_d + 2 * _COSINES), 2 * _samples * _COSINES * (_d + 1),
+                        "samples draws of w against each cosine")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+CONCENTRATION_COST = Cost(8 * _WIDEST * (2 * _d + 2 * _n), 8 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
+KRONECKER_COST = Cost(16 * (_d * _m) ** 2, 2 * _n * _d**2 * _m**3 / 3,
+                      "finite differences in all d m decoder entries at once")
 
 
 def slope_product(activation: Activation, u: np.ndarray, v: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -91,6 +102,7 @@ def _kernel_claim(name: str, symbol: str, integrand, title: str, source: str, ke
         quick=Setting(seeds=5),
         full=Setting(seeds=20, values={"samples": 1_000_000}),
         resolution=KERNEL_RESOLUTION,
+        cost=MONTE_CARLO_COST,
     )
 
 
@@ -173,6 +185,7 @@ def _concentration_claim(name: str, title: str, lhs: str, plain: str, deviation,
         full=full,
         size="m",
         resolution=EXPONENT_RESOLUTION,
+        cost=CONCENTRATION_COST,
     )
 
 
@@ -223,5 +236,7 @@ CLAIMS = (
         ),
         quick=Setting(seeds=3),
         full=Setting(seeds=10, values={"m": 40}),
+        deterministic=True,
+        cost=KRONECKER_COST,
     ),
 )

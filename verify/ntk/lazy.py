@@ -17,6 +17,7 @@ from numeric.autoencoder import Regime
 from numeric.fit import geometric_grid
 from numeric.gd import run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import experiment, scaling
 from verify.ntk.theory import m
 from verify.ntk.train import SOURCE, kernel_extremes
@@ -71,12 +72,20 @@ PARAMS = (
     Param("d", 8, "input dimension", low=2),
     Param("m0", 256, "smallest width of the grid", low=1),
     Param("levels", 6, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=12),
-    Param("target", 1e-3, "train until the loss is this fraction of its initial value", low=0, high=1),
+    Param("target", 1e-3, "train until the loss is this fraction of its initial value", low=0, high=1,
+          open_low=True),
     Param("steps", 2000, "most gradient steps", low=1),
 )
 QUICK, FULL = Setting(seeds=6), Setting(seeds=16, values={"levels": 7})
 _WHAT = {"rms": ("movement", r"\|W(k) - W(0)\|_F / \sqrt{m}", "RMS encoder movement ||W(k) - W(0)||_F / sqrt(m)"),
          "flips": ("flips", r"\#\{\text{flipped } 1\{w_r^\top x_i \ge 0\}\} / (n m)", "fraction of flipped activation patterns")}
+
+
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the widest network
+# and its GD buffers; training may stop after one step at each width and regime.
+_n, _d, _m0, _levels = sp.symbols("n d m0 levels")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+COST = Cost(8 * _WIDEST * (2 * _d + 3 * _n), 24 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
 
 
 def _lazy_claim(regime: Regime, quantity: str) -> Claim:
@@ -97,6 +106,7 @@ def _lazy_claim(regime: Regime, quantity: str) -> Claim:
         size="m",
         resolution=sp.Rational(1, 8),
         stream="ntk.laziness",
+        cost=COST,
     )
 
 
@@ -114,6 +124,7 @@ JOINT_VS_WEAK = Claim(
     quick=QUICK,
     full=FULL,
     stream="ntk.laziness",
+    cost=COST,
 )
 
 CLAIMS = (*(_lazy_claim(r, q) for r in REGIMES for q in ("rms", "flips")), JOINT_VS_WEAK)

@@ -19,6 +19,7 @@ from numeric.autoencoder import Regime
 from numeric.fit import geometric_grid
 from numeric.gd import run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import scaling
 from verify.ntk.theory import m
 from verify.ntk.train import kernel_extremes, limiting_kernel
@@ -76,9 +77,17 @@ _PARAMS = (
     Param("n_test", 4, "held-out unit test points", low=1),
     Param("m0", 256, "smallest width of the grid", low=2),
     Param("levels", 6, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=12),
-    Param("target", 1e-10, "train until the loss is this fraction of its initial value", low=0, high=1),
+    Param("target", 1e-10, "train until the loss is this fraction of its initial value", low=0, high=1,
+          open_low=True),
     Param("steps", 5000, "most gradient steps", low=1),
 )
+
+
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the widest network
+# and its GD buffers; training may stop after one step at each width.
+_n, _d, _n_test, _m0, _levels = sp.symbols("n d n_test m0 levels")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+COST = Cost(8 * _WIDEST * (2 * _d + 3 * _n + _n_test), 12 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
 
 
 def _limit_claim(id_: str, title: str, lhs: str, quantity: str, measure, seeds: int = 6) -> Claim:
@@ -86,7 +95,7 @@ def _limit_claim(id_: str, title: str, lhs: str, quantity: str, measure, seeds: 
         id=id_, title=title, source=SOURCE, status=Status.RECONSTRUCTED, kind=Kind.LIMIT,
         predicted=1 / sp.sqrt(m), lhs=Tex(lhs), quantity=quantity, measure=measure, params=_PARAMS,
         quick=Setting(seeds=seeds), full=Setting(seeds=16, values={"levels": 8}), size="m",
-        resolution=sp.Rational(1, 8))
+        resolution=sp.Rational(1, 8), cost=COST)
 
 
 CLAIMS = (

@@ -20,6 +20,7 @@ from numeric.gd import run_gd
 from numeric.spectra import spectral_norm
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import experiment, scaling
 from verify.ntk.theory import m, n, s_w, tied_limit_coefficient
 
@@ -83,8 +84,8 @@ _SIZE = (
     Param("levels", 6, "widths m0, 2 m0, ..., 2^(levels-1) m0", low=3, high=12),
 )
 _TRAINING = _SIZE + (
-    Param("eta", 1.0, "step size of order one", low=0),
-    Param("eta_0", 0.1, "mean-field step size eta_0 m", low=0),
+    Param("eta", 1.0, "step size of order one", low=0, open_low=True),
+    Param("eta_0", 0.1, "mean-field step size eta_0 m", low=0, open_low=True),
     Param("steps", 20, "gradient steps", low=1),
     Param("inits", 16, "initialisations averaged per width", low=1),
 )
@@ -97,13 +98,23 @@ TIGHT_GRID = Setting(seeds=16, values={"m0": 1024, "levels": 8})
 TRAINING_GRID = Setting(seeds=16, values={"levels": 7})
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the widest network
+# (`inits` of them when training, `steps` steps at two step sizes).
+_n, _d, _m0, _levels, _steps, _inits = sp.symbols("n d m0 levels steps inits")
+_WIDEST = _m0 * 2 ** (_levels - 1)
+NORM_COST = Cost(8 * _WIDEST * (_d + 2 * _n), 8 * _n * _d * _WIDEST, "the widest network, m0 2^(levels - 1)")
+TRAINING_COST = Cost(8 * _inits * _WIDEST * (_d + 3 * _n), 24 * _steps * _inits * _n * _d * _WIDEST,
+                     "inits networks of the widest width, m0 2^(levels - 1)")
+
+
 def _tied_claim(id_: str, title: str, kind: Kind, predicted: sp.Expr, lhs: str, quantity: str, measure,
                 params, full: Setting, stream: str | None = None) -> Claim:
     return Claim(
         id=id_, title=title, source=SOURCE, status=Status.RECONSTRUCTED, kind=kind, predicted=predicted,
         lhs=Tex(lhs), quantity=quantity, measure=measure, params=params,
         quick=Setting(seeds=6), full=full,
-        size="m" if kind is Kind.LIMIT else None, resolution=sp.Rational(1, 8), stream=stream)
+        size="m" if kind is Kind.LIMIT else None, resolution=sp.Rational(1, 8), stream=stream,
+        cost=TRAINING_COST if stream else NORM_COST)
 
 
 CLAIMS = (

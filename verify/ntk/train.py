@@ -27,6 +27,7 @@ from numeric.autoencoder import Regime
 from numeric.gd import Trajectory, run_gd
 from reports.verdict import Side
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import experiment
 from verify.ntk.theory import lambda_0
 from verify.ntk.width import lemma31_width
@@ -140,10 +141,19 @@ _TRAINING = (
     Param("n", 16, "number of samples", low=2),
     Param("d", 8, "input dimension", low=2),
     Param("m", 2048, "width", low=1),
-    Param("eta_scale", 1.0, "step size times lambda_max of the limiting kernel", low=0),
+    Param("eta_scale", 1.0, "step size times lambda_max of the limiting kernel", low=0, open_low=True),
     Param("steps", 200, "gradient steps", low=1),
     Param("lambda_every", 20, "steps between two lambda_min of the empirical NTK", low=1),
 )
+
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the network and its
+# GD buffers over `steps` steps; at the Lemma 3.1 width (orthonormal data: lambda_0 = 1/2), one
+# application of the empirical NTK.
+_n, _d, _m, _steps, _factor = sp.symbols("n d m steps width_factor")
+TRAINING_COST = Cost(8 * _m * (2 * _d + 3 * _n), 6 * _steps * _n * _d * _m, "a network of width m, steps GD steps")
+LEMMA_COST = Cost(lambda: 8 * _factor * lemma31_width().subs(lambda_0, sp.Rational(1, 2)) * (2 * _d + 2 * _n),
+                  lambda: 4 * _n * _d * _factor * lemma31_width().subs(lambda_0, sp.Rational(1, 2)),
+                  "a network of width_factor times the Lemma 3.1 width")
 
 _NAMES = {Regime.WEAK: ("weak", "H_inf", r"\lambda_0"), Regime.JOINT: ("joint", "H_inf + K_1", r"\lambda_{\min}(H^\infty + K_1)")}
 
@@ -168,6 +178,7 @@ def _rate_claim(regime: Regime) -> Claim:
         given=(sp.Ge(lambda_init, INIT_FRACTION * lam),),
         binds=(lam.name, "lambda_max", "lambda_init"),
         stream=f"ntk.{name}.training",
+        cost=TRAINING_COST,
     )
 
 
@@ -191,6 +202,7 @@ def _path_claim(regime: Regime) -> Claim:
         given=(sp.Ge(lambda_init, INIT_FRACTION * lam),),
         binds=(lam.name, "lambda_init"),
         stream=f"ntk.{name}.training",
+        cost=TRAINING_COST,
     )
 
 
@@ -220,6 +232,7 @@ LAMBDA_INIT = Claim(
     full=Setting(seeds=60),
     holds_when=(sp.Symbol("n") <= sp.Symbol("d"), sp.Symbol("width_factor") >= 1),
     binds=("lambda_0",),
+    cost=LEMMA_COST,
 )
 
 CLAIMS = (LAMBDA_INIT,) + tuple(make(regime) for regime in (Regime.WEAK, Regime.JOINT) for make in (_rate_claim, _path_claim))

@@ -10,6 +10,7 @@ import sympy as sp
 from numeric import tied_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import gamma
 from verify.space import TIED_ACTIVATIONS, Activation, z
 from verify.tied.theory import gradient, unit
@@ -122,7 +123,7 @@ CLAIMS = (
                 Param("activation", "relu", "the activation sigma, piecewise linear (the difference quotients "
                       "are then exact up to round-off)", choices=TIED_ACTIVATIONS)),
         quick=Setting(seeds=3), full=Setting(seeds=10, values={"m": 3, "n": 4}),
-        resolution=sp.Rational(1, 10**6),
+        deterministic=True,
     ),
     Claim(
         id="tied.step_lemma",
@@ -134,5 +135,6 @@ CLAIMS = (
         params=(Param("n", 16, "dimension", low=1), Param("alpha", 0.25, "alpha", low=0),
                 Param("beta", 0.5, "beta", low=1e-6), Param("zeta", 0.9, "step size", low=1e-6)),
         holds_when=(sp.Le(zeta, 2 * beta),), quick=Setting(seeds=3), full=Setting(seeds=10),
+        cost=Cost(8 * 6 * TRIALS * sp.Symbol("n"), 20 * TRIALS * sp.Symbol("n"), "TRIALS instances in R^n"),
     ),
 )

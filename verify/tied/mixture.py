@@ -17,6 +17,7 @@ from numeric import dictionary, tied_gd
 from verify import space
 from verify.tied import theory as tied
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §4"
 ONE_HOT = {tied.kappa_1: 1, tied.kappa_2: 1}  # the code of the active class is x = 1
@@ -101,13 +102,18 @@ def measure_rate(params, rng, activation: space.Activation) -> Measurement:
 
 _PARAMS = (
     Param("n", 128, "data dimension", low=2), Param("m", 8, "number of centres", low=1),
-    Param("mu", 3.0, "incoherence: |<s_i, s_j>| <= mu / sqrt(n)", low=0),
+    Param("mu", 3.0, "incoherence: |<s_i, s_j>| <= mu / sqrt(n)", low=0, open_low=True),
     Param("sigma", 0.02, "noise standard deviation", low=0),
     Param("b", -0.4, "ReLU bias", high=0), Param("delta", 0.2, "initial distance of W_j from s_j", low=0),
     Param("per_class", 200, "samples per class", low=1),
-    Param("zeta_pi", 0.25, "zeta pi_j: the step in units of the class weight", low=0),
+    Param("zeta_pi", 0.25, "zeta pi_j: the step in units of the class weight", low=0, open_low=True),
     Param("steps", 150, "GD steps", low=10),
 )
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the 2 per_class m
+# samples and a GD path of 2 steps; `steps` gradients over per_class m samples.
+_n, _m, _per_class, _steps = sp.symbols("n m per_class steps")
+COST = Cost(8 * (2 * _per_class * _m * _n + 2 * _steps * _m * _n), 4 * _steps * _per_class * _m**2 * _n,
+            "the samples and the GD path")
 # Gating window of the note (sec. 4): cross-talk c mu / sqrt(n) (c < 1.4 on the grid) below -b,
 # the own signal above it.
 _GATING = (sp.Lt(sp.Rational(7, 5) * mu / sp.sqrt(n), -b), sp.Lt(-b, 1 - 4 * sigma), sp.Le(0, sigma))
@@ -120,6 +126,7 @@ CLAIMS = (
         quantity="mean_j <W_j, s_j> of finite-sample GD extrapolated to p = inf; c_star: the derived root",
         measure=measure_scale, params=_PARAMS, holds_when=_GATING,
         quick=Setting(seeds=3), full=Setting(seeds=8, values={"per_class": 500}), resolution=sp.Rational(1, 100),
+        cost=COST,
     ),
     Claim(
         id="mixture.local_rate", title="Local rate max(|1 - zeta pi lambda_tan|, |1 - zeta pi lambda_rad|) at c s_j",
@@ -128,6 +135,7 @@ CLAIMS = (
         quantity="late per-step factor of ||W_s - W_inf||_F, finite-sample GD, ReLU with bias b",
         measure=functools.partial(measure_rate, activation=space.relu()), params=_PARAMS,
         holds_when=_GATING, quick=Setting(seeds=3), full=Setting(seeds=8), resolution=sp.Rational(1, 50),
+        cost=COST,
     ),
     Claim(
         id="mixture.indicator_lloyd", title="With the indicator the tied gradient is Lloyd's: contraction |1 - zeta pi|",
@@ -135,7 +143,7 @@ CLAIMS = (
         lhs=Tex(r"\rho"), quantity="late per-step factor of ||W_s - W_inf||_F with the indicator activation",
         measure=functools.partial(measure_rate, activation=space.indicator()), params=_PARAMS,
         holds_when=(*_GATING, sp.Lt(zeta_pi, 2)), quick=Setting(seeds=3), full=Setting(seeds=8),
-        resolution=sp.Rational(1, 50),
+        resolution=sp.Rational(1, 50), cost=COST,
     ),
 )
 

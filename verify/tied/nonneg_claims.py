@@ -17,6 +17,7 @@ from verify import space
 from verify.tied import mixture, nonneg, theory as tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import experiment, gamma
 from verify.tied.nonneg import C, C_prime, b, c_star, zeta_q
 from verify.tied.sparse_coding_claims import late_rate
@@ -107,28 +108,35 @@ def measure_reduction(params, rng) -> Measurement:
 
 _PARAMS = (
     Param("n", 256, "data dimension", low=2), Param("m", 4, "number of atoms", low=1),
-    Param("mu", 2.5, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0),
+    Param("mu", 2.5, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0, open_low=True),
     Param("C", 1.0, "smallest code C", low=1e-3), Param("C_prime", 2.0, "largest code C'", low=1e-3),
     Param("b", -0.6, "ReLU bias", high=0), Param("delta", 0.05, "initial distance of A_i from A*_i", low=0),
     Param("per_atom", 150, "samples of each atom", low=1),
-    Param("zeta_q", 0.14, "zeta q_i: the step in units of the activation probability", low=0),
+    Param("zeta_q", 0.14, "zeta q_i: the step in units of the activation probability", low=0,
+          open_low=True),
     Param("steps", 100, "GD steps", low=10),
 )
 _WINDOW = nonneg.hypotheses()
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the per_atom m
+# samples and a GD path of 2 steps; `steps` gradients over them (the gradient at the truth: one).
+_n, _m, _per_atom, _steps = sp.symbols("n m per_atom steps")
+_SAMPLES = 8 * (_per_atom * _m * _n + _m * (_n + _m))
+GD_COST = Cost(_SAMPLES + 16 * _steps * _m * _n, 4 * _steps * _per_atom * _m**2 * _n, "the samples and the GD path")
 
 
 def _claim(name, title, kind, predicted, lhs, quantity, measure, holds_when=_WINDOW, **more) -> Claim:
     return Claim(id=f"nonneg.{name}", title=title, source=SOURCE, status=Status.RECONSTRUCTED, kind=kind,
                  predicted=predicted, lhs=Tex(lhs), quantity=quantity, measure=measure, holds_when=holds_when,
                  **{"params": _PARAMS, "quick": Setting(seeds=4), "full": Setting(seeds=8, values={"per_atom": 1000}),
-                    **more})
+                    "cost": GD_COST, **more})
 
 
 CLAIMS = (
     _claim("gradient_at_truth", "A* is not a fixed point: grad L(A*) = q_i b (2 kappa_1 + b) A*_i",
            Kind.EXACT, nonneg.in_codes(nonneg.gradient_at_truth()), r"\langle \hat g_i(A^*), A^*_i \rangle / q_i",
            "mean over atoms of the empirical gradient at A* projected on A*_i, over q_i", measure_gradient_at_truth,
-           resolution=sp.Abs(nonneg.in_codes(nonneg.gradient_at_truth())) / 20),
+           resolution=sp.Abs(nonneg.in_codes(nonneg.gradient_at_truth())) / 20,
+           cost=Cost(_SAMPLES, 4 * _per_atom * _m**2 * _n, "the samples")),
     _claim("fixed_point_scale", "ReLU with bias b recovers the atoms at the scale c(b, kappa_1, kappa_2), not 1",
            Kind.EXACT, c_star, r"\langle A_i^\infty, A^*_i \rangle",
            "mean_i <A_i, A*_i> after finite-sample GD; c_star: root of the derived fixed-point equation",
@@ -146,6 +154,6 @@ CLAIMS = (
         quantity="max gap of the fixed-point residual and eigenvalues, sec. 6 (kappa = 1) vs sec. 4, at random (c, b)",
         measure=measure_reduction, params=(Param("sigma", 0.0, "the mixture's noise in the comparison", low=0),),
         holds_when=(sp.Eq(mixture.sigma, 0),), quick=Setting(seeds=2), full=Setting(seeds=5),
-        resolution=sp.Rational(1, 10**9),
+        deterministic=True,
     ),
 )

@@ -15,6 +15,8 @@ import sympy as sp
 
 from numeric import dictionary, tied_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
+from verify.measure import gamma
 from verify.tied.sparse_coding import (EXACT_SUPPORT, SIGNED_THRESHOLD_CODES, THRESHOLD_CODES, ZERO_MEAN_CODES,
                                        codes_param, contraction_factor, draw, inclusion, inclusion_values, k,
                                        leading_term, m, one_atom_margins, population, sample_gradient, samples,
@@ -165,7 +167,9 @@ def measure_floor(params, rng) -> Measurement:
 
 def measure_self_normalisation(params, rng) -> Measurement:
     """||A_inf(start with column norms `scale`) - A_inf(unit-norm start)||_F / sqrt(m), no
-    renormalisation; the error bounds both runs' distance to their limit (geometric tail)."""
+    renormalisation; the error bounds both runs' distance to their limit (geometric tail) and their
+    round-off: each step adds at most gamma(n m) of the iterate's size (the gradient's sums run over
+    n and m), and a contraction with factor <= 0.8 keeps at most 5 times that."""
     A_star = draw(params, rng)
     W0 = dictionary.near_init(A_star, params["delta"], rng)
     W0 /= np.linalg.norm(W0, axis=1, keepdims=True)
@@ -173,17 +177,29 @@ def measure_self_normalisation(params, rng) -> Measurement:
     paths = [tied_gd.run_gd(start, population(A_star, params["k"]), 0.25 / q1, params["steps"])
              for start in (W0, params["scale"] * W0)]
     tail = sum(np.linalg.norm(p[-1] - p[-2]) for p in paths) * 4  # factor <= 0.8: tail <= 4 x last step
+    roundoff = sum(5 * gamma(params["n"] * params["m"]) * np.linalg.norm(p[-1]) for p in paths)
     norms = np.linalg.norm(paths[1], axis=2).mean(axis=1)
     sweep = Sweep("iteration", np.arange(norms.size), norms, "mean column norm ||A_i|| (start scaled)",
                   lines={"unit norm (Arora et al. renormalise to it)": np.ones(norms.size)})
     value = np.linalg.norm(paths[1][-1] - paths[0][-1]) / np.sqrt(params["m"])
-    return Measurement(float(value), error=float(tail / np.sqrt(params["m"])), sweep=sweep)
+    return Measurement(float(value), error=float((tail + roundoff) / np.sqrt(params["m"])), sweep=sweep)
 
+
+# What a repetition holds at once and computes (lower bounds; verify/limits.py). The dictionary and
+# its Gram take m (n + m) numbers; one exact population gradient takes 8 n m^2 + 4 m^3 operations
+# (tied_gd.population_gradient: four n x m x m and two m x m x m products); GD keeps its path.
+_n, _m, _samples, _steps = sp.symbols("n m samples steps")
+DICTIONARY_BYTES = 8 * _m * (_n + _m)
+POPULATION_FLOPS = 8 * _n * _m**2 + 4 * _m**3
+MONTE_CARLO_COST = Cost(DICTIONARY_BYTES + 8 * _samples * (_n + 2 * _m), 4 * _samples * _n * _m,
+                        "samples draws of the data and codes")
+PATH_COST = Cost(DICTIONARY_BYTES + 8 * _steps * _m * _n, 2 * _steps * POPULATION_FLOPS,
+                 "population GD over steps steps, its path kept")
 
 _DICT = (
     Param("n", 128, "data dimension", low=2),
     Param("m", 128, "number of atoms", low=2),
-    Param("mu", 8.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0),
+    Param("mu", 8.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0, open_low=True),
 )
 _MC = Param("samples", 15_000, "Monte Carlo samples per repetition", low=100)
 _DELTA = Param("delta", 0.1, "distance of each initial column from A*_i", low=0, high=1)
@@ -200,6 +216,7 @@ def _gradient_claim(name, title, lhs, measure, k_default, codes, extra=(), resol
         measure=measure, params=(*_DICT, Param("k", k_default, "sparsity", low=1), _MC, codes_param(codes), *extra),
         holds_when=(sp.Le(k, m),), quick=Setting(seeds=seeds, values=sizes),
         full=Setting(seeds=10, values={**sizes, "samples": 60_000}), resolution=resolution, **more,
+        cost=MONTE_CARLO_COST,
     )
 
 
@@ -226,13 +243,14 @@ CLAIMS = (
         lhs=Tex(r"\rho"), quantity="late per-step factor of ||A_s - A*||_F, population GD, k = 1",
         measure=measure_local_rate,
         params=(Param("n", 32, "data dimension", low=2), Param("m", 48, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True),
+                Param("delta", 0.1, "distance of each initial column from A*_i", low=0, high=1, open_low=True),
                 Param("zeta_q", 0.25, "zeta q_i kappa_2", low=0.01, high=0.49),
                 Param("k_line", 4, "sparsity of the comparison line", low=2),
                 Param("steps", 400, "GD steps", low=10)),
         holds_when=(sp.Lt(zeta_q, stability_limit()),),
         quick=Setting(seeds=3), full=Setting(seeds=8, values={"n": 64, "m": 96}),
-        resolution=sp.Rational(1, 50),
+        resolution=sp.Rational(1, 50), cost=PATH_COST,
     ),
     Claim(
         id="sparse_coding.stability_limit", title="Population GD loses stability at zeta q kappa_2 = 1/2",
@@ -241,8 +259,9 @@ CLAIMS = (
         quantity="bisection on zeta q for the largest step keeping population GD (k = 1) at A*",
         measure=measure_stability,
         params=(Param("n", 16, "data dimension", low=2), Param("m", 8, "number of atoms", low=2),
-                Param("mu", 8.0, "incoherence", low=0), Param("steps", 1500, "GD steps per trial", low=100)),
-        quick=Setting(seeds=2), full=Setting(seeds=5), resolution=sp.Rational(1, 100),
+                Param("mu", 8.0, "incoherence", low=0, open_low=True), Param("steps", 1500, "GD steps per trial", low=100)),
+        quick=Setting(seeds=2), full=Setting(seeds=5), deterministic=True,
+        cost=Cost(DICTIONARY_BYTES, 12 * _steps * POPULATION_FLOPS, "a bisection of population GD runs"),
     ),
     Claim(
         id="sparse_coding.error_floor",
@@ -253,9 +272,9 @@ CLAIMS = (
         quantity="distance of the population-GD limit from A* (Frobenius), hard threshold, b = 0",
         measure=measure_floor,
         params=(Param("n", 48, "data dimension", low=2), Param("m", 64, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), Param("k", 4, "sparsity", low=1), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True), Param("k", 4, "sparsity", low=1), _DELTA,
                 Param("steps", 150, "GD steps (zeta q = 1/4)", low=10)),
-        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6),
+        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6), cost=PATH_COST,
     ),
     Claim(
         id="sparse_coding.self_normalisation",
@@ -265,10 +284,10 @@ CLAIMS = (
         quantity="rms distance between the population-GD limits from unit-norm and scaled starts",
         measure=measure_self_normalisation,
         params=(Param("n", 48, "data dimension", low=2), Param("m", 64, "number of atoms", low=2),
-                Param("mu", 6.0, "incoherence", low=0), Param("k", 3, "sparsity", low=1), _DELTA,
+                Param("mu", 6.0, "incoherence", low=0, open_low=True), Param("k", 3, "sparsity", low=1), _DELTA,
                 Param("scale", 1.3, "initial column norm", low=0.5, high=1.4),
                 Param("steps", 200, "GD steps (zeta q = 1/4)", low=10)),
-        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6),
-        resolution=sp.Rational(1, 1000),
+        holds_when=(sp.Le(k, m),), quick=Setting(seeds=2), full=Setting(seeds=6), deterministic=True,
+        cost=PATH_COST,
     ),
 )

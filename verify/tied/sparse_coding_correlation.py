@@ -20,10 +20,12 @@ from numeric import dictionary
 from verify.tied import theory as tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.limits import Cost
 from verify.measure import gamma
 from verify.space import CODE_LAWS
 from verify.tied.sparse_coding import (ZERO_MEAN_CODES, codes_param, inclusion, inclusion_values, k, leading_gradient,
                                        leading_term, m, population)
+from verify.tied.sparse_coding_claims import DICTIONARY_BYTES, POPULATION_FLOPS
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §§3, 5 (correlation constants)"
 d, q = sp.Symbol("d", positive=True), tied.q
@@ -107,7 +109,8 @@ CLAIMS = (
         params=(Param("n", 64, "dimension", low=2), Param("q", 0.125, "activation probability q_i", low=1e-6, high=1),
                 Param("spread", 0.5, "tangent of the angle between A and A*", low=1e-3, high=10),
                 codes_param(CODE_LAWS)),
-        quick=Setting(seeds=3), full=Setting(seeds=10), resolution=q * sp.Rational(1, 10**6),
+        quick=Setting(seeds=3), full=Setting(seeds=10), deterministic=True,
+        cost=Cost(8 * 4 * sp.Symbol("n"), 0, "four vectors of R^n"),
     ),
     Claim(
         id="sparse_coding.correlation_population",
@@ -118,11 +121,12 @@ CLAIMS = (
         quantity="the worst column's <grad L, A_i - A*_i>, exact population gradient at unit-norm delta-close A",
         measure=measure_population,
         params=(Param("n", 64, "data dimension", low=2), Param("m", 64, "number of atoms", low=2),
-                Param("mu", 8.0, "incoherence", low=0), Param("k", 2, "sparsity", low=1),
+                Param("mu", 8.0, "incoherence", low=0, open_low=True), Param("k", 2, "sparsity", low=1),
                 Param("delta", 0.3, "distance of each column from A*_i before normalising", low=0, high=1),
                 codes_param(ZERO_MEAN_CODES)),
         holds_when=(sp.Le(k, m),), quick=Setting(seeds=3),
         full=Setting(seeds=10, values={"n": 128, "m": 128, "k": 3}),
+        cost=Cost(DICTIONARY_BYTES, POPULATION_FLOPS, "the dictionary and one population gradient"),
     ),
 )
 

@@ -25,10 +25,12 @@ from numeric.fit import geometric_grid
 from numeric.matching import recovery_error
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
+from verify.limits import Cost
 from verify.measure import experiment, scaling
 from verify.tied.sparse_coding import (SIGNED_THRESHOLD_CODES, codes_param, contraction_factor, draw, encoder,
                                        inclusion_values, k, m, population, sample_gradient, samples, stability_limit,
                                        threshold, zeta_q)
+from verify.tied.sparse_coding_claims import DICTIONARY_BYTES
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §3 (step lemma), §5 (theorem shape)"
 # Population GD runs to its limit A_inf until a step is TAIL times the first (its distance to A_inf is
@@ -144,7 +146,7 @@ def measure_finite_vs_population(params, rng) -> Measurement:
 _MODEL = (
     Param("n", 128, "data dimension", low=2),
     Param("m", 32, "number of atoms", low=2),
-    Param("mu", 6.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0),
+    Param("mu", 6.0, "incoherence: |<A*_i, A*_j>| <= mu / sqrt(n)", low=0, open_low=True),
     Param("k", 2, "sparsity", low=1),
     Param("delta", 0.3, "distance of each initial column from A*_i ((delta, 2)-near start)", low=0, high=1),
     Param("zeta_q", 0.25, "zeta q_i kappa_2: the step in units of the curvature", low=0.01, high=0.49),
@@ -160,6 +162,17 @@ _ENVELOPE_LHS = (r"\min\{r: \|A_s - A^*\|_F \le r^s\|A_0 - A^\infty\|_F + \|A^\i
                  r" + \zeta\textstyle\sum_{t<s} r^{s-1-t}\|\hat g_t - \nabla L(A_t)\|_F\ \forall s\}")
 
 
+# What a repetition holds at once and computes (lower bounds; verify/limits.py): the samples and the
+# four GD paths; `steps` full-batch gradients over all samples; at the largest sample size of the
+# grid, p0 2^(levels - 1), the samples and `steps` gradients over them.
+_n, _m, _samples, _steps, _p0, _levels = sp.symbols("n m samples steps p0 levels")
+_LARGEST = _p0 * 2 ** (_levels - 1)
+RECOVERY_COST = Cost(DICTIONARY_BYTES + 8 * (_samples * (_n + _m) + 4 * _steps * _m * _n),
+                     4 * _steps * _samples * _n * _m, "the samples, and steps full-batch gradients over them")
+GRID_COST = Cost(DICTIONARY_BYTES + 8 * _LARGEST * (_n + _m), 4 * _steps * _LARGEST * _n * _m,
+                 "the largest sample size of the grid, p0 2^(levels - 1)")
+
+
 def _convergence_claim(run: str, name: str, title: str) -> Claim:
     return Claim(
         id=f"sparse_coding.{name}", title=title, source=SOURCE, status=Status.RECONSTRUCTED, kind=Kind.UPPER,
@@ -170,7 +183,7 @@ def _convergence_claim(run: str, name: str, title: str) -> Claim:
         measure=functools.partial(measure_convergence, run=run), params=_RUN,
         holds_when=(*_HOLDS, sp.Le(batch_size, sample_size)),
         quick=Setting(seeds=3), full=Setting(seeds=6, values={"n": 256, "m": 64, "samples": 16_000, "batch": 4000}),
-        stream="sparse_coding.recovery",
+        stream="sparse_coding.recovery", cost=RECOVERY_COST,
     )
 
 
@@ -191,7 +204,7 @@ CLAIMS = (
         params=(*_MODEL, Param("p0", 500, "smallest sample size of the grid", low=10),
                 Param("levels", 5, "sample sizes p0, 2 p0, ..., 2^(levels-1) p0", low=3, high=10),
                 Param("steps", 10, "finite-sample GD steps from A_pop", low=2)),
-        holds_when=_HOLDS, size="p", resolution=sp.Rational(1, 8),
+        holds_when=_HOLDS, size="p", resolution=sp.Rational(1, 8), cost=GRID_COST,
         quick=Setting(seeds=4), full=Setting(seeds=8, values={"n": 256, "m": 64, "p0": 1000, "levels": 6}),
     ),
 )
