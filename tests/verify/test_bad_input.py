@@ -70,7 +70,7 @@ def _refused(argv, capsys) -> str:
     (["check", "sparse_coding.correlation_population", "--set", "mu=0"], "mu must be a number > 0"),
     (["check", "sparse_coding.correlation_population", "--set", "mu=0.01"],
      "sparse_coding.correlation_population: mu must allow a random 64x64 dictionary"),  # the sampler's refusal
-    (["check", "ntk.width.weak", "--set", "depth=0"], "depth must be a number > 0"),
+    (["check", "ntk.width.weak", "--set", "eta_scale=0"], "eta_scale must be a number > 0"),
     (["check", "ntk.orthonormal.lambda_0", "--seed", "-1"], "seed must be an integer >= 0"),
     (["report", "--seed", "-1", "--out", "unused"], "seed must be an integer >= 0"),
     (["check", "ntk.init.loss", "--timeout", "0"], "timeout must be a number of seconds > 0"),

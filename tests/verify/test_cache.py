@@ -45,7 +45,7 @@ def log(word, rng):
 def claim(id, measure, predicted=x, **kw):
     return Claim(id=id, title=id, source="test", status=Status.STATED, kind=Kind.EXACT, predicted=predicted,
                  quantity="a mean", measure=measure, params=(Param("x", 1.0, "the mean"),),
-                 quick=Setting(seeds=5), full=Setting(seeds=5), **kw)
+                 quick=Setting(seeds=5), full=Setting(seeds=5), resolution=sp.Rational(1, 2), **kw)
 
 
 def mean_a(params, rng):

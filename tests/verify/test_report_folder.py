@@ -14,7 +14,7 @@ import pytest
 
 import verify
 from reports.write import PARTIAL_SUFFIX, write_report
-from verify import cli
+from verify import registry, run
 from verify.cli import main
 from verify.registry import find
 
@@ -24,15 +24,15 @@ CHEAP = ("ntk.orthonormal.lambda_0", "ntk.orthonormal.mu_0", "ntk.spectrum.lambd
 @pytest.fixture
 def cheap_report(monkeypatch):
     """`report` runs the cheap claims only; returns the list of claims run_claim was called for."""
-    monkeypatch.setattr(cli, "claims", lambda files: tuple(find(i) for i in CHEAP))
+    monkeypatch.setattr(registry, "claims", lambda files: tuple(find(i) for i in CHEAP))
     calls = []
-    real = cli.run_claim
+    real = run.run_claim
 
     def counted(claim, *args, **kwargs):
         calls.append(claim.id)
         return real(claim, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "run_claim", counted)
+    monkeypatch.setattr(run, "run_claim", counted)
     return calls
 
 
@@ -69,7 +69,7 @@ def test_a_new_report_replaces_its_folder_whole(tmp_path, cheap_report, capsys):
     data = json.loads((out / "results.json").read_text())
     assert data["complete"] is True and [c["id"] for c in data["claims"]] == list(CHEAP)
     assert not (out / "figures" / "old.claim.png").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no staging folder left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "report.cache"]  # no staging folder left behind
     capsys.readouterr()
 
 
@@ -77,14 +77,16 @@ def test_an_interrupted_run_leaves_a_complete_older_report_and_writes_beside_it(
                                                                                  monkeypatch, capsys):
     out = tmp_path / "report"
     older = _older_report(out)
-    counted = cli.run_claim
+    counted = run.run_claim
+
+    before = len(cheap_report)  # the older report's own claims ran through run_claim too
 
     def interrupt_third(claim, *args, **kwargs):
-        if len(cheap_report) == 2:
+        if len(cheap_report) == before + 2:
             raise KeyboardInterrupt
         return counted(claim, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "run_claim", interrupt_third)
+    monkeypatch.setattr(run, "run_claim", interrupt_third)
     assert main(["report", "--out", str(out)]) == 130
     assert (out / "results.json").read_bytes() == older and (out / "figures" / "old.claim.png").exists()
     partial = tmp_path / f"report{PARTIAL_SUFFIX}"
@@ -93,7 +95,7 @@ def test_an_interrupted_run_leaves_a_complete_older_report_and_writes_beside_it(
     assert "interrupted" in (partial / "report.md").read_text()
     err = capsys.readouterr().err
     assert f"are in {partial / 'index.html'}, beside the complete report in {out}, left as it was" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "report.partial"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "report.cache", "report.partial"]
 
 
 def _terminated(command, out, after_lines: int):

@@ -14,24 +14,17 @@ import sympy as sp
 
 from verify import space
 from verify.ntk import quadrature
-from verify.ntk.kernels import Strategy, kernels, t, wedge_kernel
+from verify.ntk.kernels import Strategy, kernels, t
 from verify.ntk.moments import (RELU, NotDerived, d, initial_loss, n, output_energy, relu_moment, s_a, s_w,
                                 tied_limit_coefficient)
 from verify.space import Activation, z
 
-__all__ = ["t", "n", "d", "m", "s_w", "s_a", "lambda_0", "mu_0", "arccos_kernel", "kappa_0", "decoder_kernel",
+__all__ = ["t", "n", "d", "m", "s_w", "s_a", "lambda_0", "mu_0", "kappa_0", "decoder_kernel",
            "encoder_kernel", "taylor", "relu_moment", "tied_limit_coefficient", "output_energy", "initial_loss",
            "orthonormal_eigenvalue", "NotDerived", "derivations"]
 
 m = sp.Symbol("m", integer=True, positive=True)  # width
 lambda_0, mu_0 = sp.symbols("lambda_0 mu_0", real=True)  # lambda_min(H_sigma), lambda_min(K_sigma)
-
-
-def arccos_kernel(degree: int) -> sp.Expr:
-    """E[relu(w.x)^deg relu(w.y)^deg] for w ~ N(0, I), unit x, y with <x, y> = t (relu^0 = step):
-    Cho & Saul's arc-cosine kernel, the one-wedge case of `verify.ntk.kernels.wedge_kernel`."""
-    power = sp.Piecewise((z**degree, z > 0), (0, True))
-    return wedge_kernel(power, power)
 
 
 def kappa_0(activation: Activation = RELU) -> sp.Expr:
