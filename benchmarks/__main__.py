@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=SUITES, default=list(SUITES), metavar="NAME",
                         help=f"run only these ({', '.join(SUITES)})")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json", help="JSON file")
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="threads for every contender (BLAS, PyTorch, XLA); default: each library's own. "
+                             "On a machine that others load, --threads 1 keeps the ratios meaningful")
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        limit_threads(args.threads)
     rng = np.random.default_rng(0)
     runs = {
         "gd_step": lambda: gd_step.run(rng, args.quick),
@@ -94,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
                                  "cpus": os.cpu_count(), "torch": _version("torch"), "jax": _version("jax"),
                                  "skipped_peers": gd_step.missing_peers(), "quick": args.quick,
+                                 "threads": args.threads,
                                  "date": time.strftime("%Y-%m-%d %H:%M")}}
     for name in args.only:
         print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -124,6 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     write_bytes_atomic(args.out, (json.dumps(results, indent=1, default=float) + "\n").encode())
     print(f"\nwrote {args.out}", file=sys.stderr)
     return 0
+
+
+def limit_threads(threads: int) -> None:
+    """Every contender on `threads` threads: BLAS through threadpoolctl here and the environment for
+    the fresh processes of `isolated`, PyTorch's intra-op pool, XLA's CPU client (before JAX starts)."""
+    from threadpoolctl import threadpool_limits
+
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + f" --xla_cpu_multi_thread_eigen={str(threads > 1).lower()}"
+                               f" intra_op_parallelism_threads={threads}").strip()
+    threadpool_limits(threads)
+    torch = gd_step.torch_peers()
+    if torch is not None:
+        torch.torch.set_num_threads(threads)
 
 
 def _version(package: str) -> str | None:
