@@ -13,7 +13,7 @@ import sympy as sp
 
 from numeric import data, ntk as kernels
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
-from verify.measure import EPS
+from verify.measure import eps
 from verify.ntk.theory import d, decoder_kernel, encoder_kernel, lambda_0, mu_0, n, orthonormal_eigenvalue
 
 SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), NTK kernels (science note 2, sec. 3)"
@@ -23,7 +23,7 @@ def _spectrum(K: np.ndarray) -> tuple[np.ndarray, float]:
     """Eigenvalues of symmetric K (ascending) and a bound on each one's absolute error: a backward
     stable eigensolver's perturbation of norm O(N eps ||K||_2)."""
     eigenvalues = np.linalg.eigvalsh(K)
-    return eigenvalues, K.shape[0] * EPS * float(np.abs(eigenvalues).max())
+    return eigenvalues, K.shape[0] * eps(K.dtype) * float(np.abs(eigenvalues).max())
 
 
 def _kron_spectra(params, rng):

@@ -16,7 +16,7 @@ import sympy as sp
 
 from numeric import autoencoder, data, ntk as kernels
 from numeric.autoencoder import Regime
-from numeric.gd import Trajectory, run_gd
+from numeric.gd import Record, Trajectory, run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.measure import experiment
 from verify.ntk.theory import lambda_0
@@ -69,7 +69,8 @@ def train(X: np.ndarray, regime: Regime, m: int, eta_scale_: float, steps: int, 
     if lambda_every:
         joint = regime is Regime.JOINT
         probe = functools.partial(kernels.empirical_lambda_min, X=X, joint=joint, rng=rng)
-    trajectory = run_gd(X, W, A, regime, eta_scale_ / lam_max, steps, probe, lambda_every or 1)
+    trajectory = run_gd(X, W, A, regime, eta_scale_ / lam_max, steps, probe, lambda_every or 1,
+                        record=Record.LOSS)
     return Run(trajectory, lam, lam_max, eta_scale_)
 
 

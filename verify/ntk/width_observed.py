@@ -17,7 +17,7 @@ import sympy as sp
 
 from numeric import data, ntk as kernels
 from numeric.autoencoder import Regime
-from numeric.gd import run_gd
+from numeric.gd import Record, run_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.ntk.train import SOURCE, contraction_factor, kernel_extremes
@@ -39,7 +39,7 @@ def converged_fraction(X: np.ndarray, regime: Regime, width: int, params, rng) -
     steps = int(np.ceil(np.log(params["depth"]) / np.log(factor)))
     W = rng.standard_normal((params["inits"], width, X.shape[1]))
     A = rng.standard_normal((params["inits"], X.shape[1], width))
-    t = run_gd(X, W, A, regime, eta, steps)
+    t = run_gd(X, W, A, regime, eta, steps, record=Record.LOSS)
     envelope = factor ** np.arange(steps + 1)[:, None] * t.loss[0]
     inside = np.all(t.loss <= envelope * (1 + 1e-12), axis=0) & (t.diverged_at < 0)
     return float(inside.mean())
