@@ -95,8 +95,8 @@ def run_gd(
     exceeds BLOWUP times its initial loss stops there (its rows repeat the last finite values) and
     is marked in `diverged_at`; with `until`, a network stops at the first step where its loss is
     at most `until` times its initial loss (its rows repeat from there). A group of networks ends
-    when none descends any more. Per step the loop makes about twenty NumPy
-    calls per group, whatever the batch size.
+    when none descends any more. Per step the loop makes about twenty NumPy calls per group,
+    whatever the group's size.
     """
     if not eta > 0:
         raise ValueError(f"eta must be > 0 (the step size); got {eta}")
