@@ -1,5 +1,6 @@
 """One full-batch GD step of the two-layer ReLU autoencoder: aeverify (NumPy) against PyTorch
-autograd on the CPU and against the machine's own matrix-multiply rate, measured in one run."""
+autograd (eager and `torch.compile`), JAX `jit` and the machine's own matrix-multiply rate, in
+float64 and float32, measured side by side in one run."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from benchmarks.timing import interleaved
 from numeric import data
 from numeric.autoencoder import Regime, evaluate, init_weights, scratch_for
 
-# The issue's size, then a scaling series in the width m at the same n, d.
+# The issue's size, then a scaling series in the width m at the same n, d (float64).
 SIZE = (1000, 100, 8192)
-WIDTHS = (1024, 2048, 4096, 8192, 16384)
+WIDTHS = (1024, 2048, 4096, 16384)
+DTYPES = (np.float64, np.float32)
 # Matrix products of (n, d, m) per step: forward P = X W^T and U; backward R A (or R W^T), the
 # encoder gradient, the decoder gradient (joint) or the tied term's second product.
 PRODUCTS = {Regime.WEAK: 4, Regime.JOINT: 5, Regime.TIED: 5}
 ETA = 1e-3
+PEERS = ("torch", "torch_compile", "jax")
 
 
 def torch_peers():
@@ -27,9 +30,23 @@ def torch_peers():
     return peers
 
 
-def gemm_rate(rng: np.random.Generator, size: int = 2048) -> float:
-    """FLOP/s of numpy's float64 GEMM on square matrices (the machine's reachable peak)."""
-    a, b = rng.standard_normal((size, size)), rng.standard_normal((size, size))
+def jax_peers():
+    """The JAX peers, or None without the `bench` extra."""
+    try:
+        from benchmarks import jax_peers
+    except ImportError:
+        return None
+    return jax_peers
+
+
+def missing_peers() -> list[str]:
+    """The peers skipped because their package is not installed."""
+    return [name for name, found in (("torch", torch_peers()), ("jax", jax_peers())) if found is None]
+
+
+def gemm_rate(rng: np.random.Generator, dtype=np.float64, size: int = 2048) -> float:
+    """FLOP/s of numpy's GEMM on square matrices of this dtype (the machine's reachable peak)."""
+    a, b = (rng.standard_normal((size, size)).astype(dtype) for _ in range(2))
     seconds = interleaved({"gemm": lambda: a @ b})["gemm"]
     return 2 * size**3 / seconds
 
@@ -40,32 +57,49 @@ def numpy_step(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, eta:
 
     def step() -> None:
         s = evaluate(regime, W, A if regime is not Regime.TIED else None, X, scratch)
-        np.subtract(W, eta * s.grad_W, out=W)
-        if s.grad_A is not None:
-            np.subtract(A, eta * s.grad_A, out=A)
+        grad_W, grad_A = s.grad_W, s.grad_A
+        grad_W *= eta
+        np.subtract(W, grad_W, out=W)
+        if grad_A is not None:
+            grad_A *= eta
+            np.subtract(A, grad_A, out=A)
 
     return step
 
 
+def contenders(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, compiled: bool) -> dict:
+    """aeverify's step and every installed peer's, each on its own copy of the weights."""
+    out = {"numpy": numpy_step(regime, W.copy(), A.copy(), X, ETA)}
+    torch, jax = torch_peers(), jax_peers()
+    if torch is not None:
+        out["torch"] = torch.gd_step(regime, W, A, X, ETA)
+        if compiled:
+            out["torch_compile"] = torch.gd_step(regime, W, A, X, ETA, compiled=True)
+    if jax is not None:
+        out["jax"] = jax.gd_step(regime, W, A, X, ETA)
+    return out
+
+
 def run(rng: np.random.Generator, quick: bool) -> list[dict]:
-    """Rows: per regime and width, seconds per step of both, the speed-up, and aeverify's achieved
-    FLOP/s as a fraction of the GEMM rate."""
-    peers = torch_peers()
-    peak = gemm_rate(rng)
+    """Rows per regime, dtype and width: seconds per step of aeverify and each peer, the speed-up
+    over each (peer seconds / aeverify seconds), and aeverify's achieved FLOP/s as a fraction of
+    the GEMM rate of its dtype. torch.compile runs at the issue's size only."""
     n, d, m_full = SIZE
+    peaks = {np.dtype(dtype).name: gemm_rate(rng, dtype) for dtype in DTYPES}
+    cases = [(m_full, dtype) for dtype in DTYPES] + ([] if quick else [(m, np.float64) for m in WIDTHS])
     rows = []
-    for m in (m_full,) if quick else WIDTHS:
-        X = data.unit_rows(n, d, rng)
-        W, A = init_weights(m, d, rng)
+    for m, dtype in cases:
+        X = data.unit_rows(n, d, rng).astype(dtype)
+        W, A = (M.astype(dtype) for M in init_weights(m, d, rng))
         for regime in Regime:
-            contenders = {"numpy": numpy_step(regime, W.copy(), A.copy(), X, ETA)}
-            if peers is not None:
-                contenders["torch"] = peers.gd_step(regime, W, A, X, ETA)
-            t = interleaved(contenders)
+            t = interleaved(contenders(regime, W, A, X, compiled=m == m_full))
             flops = PRODUCTS[regime] * 2 * n * d * m
-            torch_s = t.get("torch")
-            rows.append({"regime": regime.value, "n": n, "d": d, "m": m, "numpy_s": t["numpy"],
-                         "torch_s": torch_s, "speedup": torch_s / t["numpy"] if torch_s else None,
-                         "gflops": flops / t["numpy"] / 1e9, "gemm_gflops": peak / 1e9,
-                         "gemm_fraction": flops / t["numpy"] / peak})
+            name = np.dtype(dtype).name
+            row = {"regime": regime.value, "dtype": name, "n": n, "d": d, "m": m, "numpy_s": t["numpy"],
+                   "gflops": flops / t["numpy"] / 1e9, "gemm_gflops": peaks[name] / 1e9,
+                   "gemm_fraction": flops / t["numpy"] / peaks[name]}
+            for peer in PEERS:
+                row[f"{peer}_s"] = t.get(peer)
+                row[f"vs_{peer}"] = t[peer] / t["numpy"] if peer in t else None
+            rows.append(row)
     return rows

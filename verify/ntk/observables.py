@@ -21,6 +21,7 @@ import sympy as sp
 
 from numeric import autoencoder, data, ntk as kernels
 from numeric.autoencoder import Regime  # noqa: F401 (re-exported: worst_factor(Regime.JOINT))
+from numeric.gd import Record
 from verify.claim import Measurement, Param, Sweep, Tex
 from verify.lemma import Finite, Observable
 from verify.space import ACTIVATIONS, WEIGHT_LAWS
@@ -34,9 +35,10 @@ def _bindings(run: Run, regime: Regime) -> dict[str, float]:
             "eta": run.eta_scale / run.lam_max, "lambda_init": float(run.trajectory.lambda_min[0])}
 
 
-def _observable(name: str, regime: Regime, read, quantity: str, lhs: str) -> Observable:
+def _observable(name: str, regime: Regime, read, quantity: str, lhs: str, record: Record = Record.LOSS) -> Observable:
     def measure(params, rng) -> Measurement:
-        run = training_run(params, rng, regime)
+        # the shipped claims' memoised run, or the same run recording movement and flips as well
+        run = training_run(params, rng, regime) if record is Record.LOSS else training_run(params, rng, regime, record)
         value, sweep = read(run.trajectory.converged())
         return Measurement(float(value), bindings=_bindings(run, regime), sweep=sweep)
 
@@ -69,13 +71,13 @@ def final_loss(regime: Regime) -> Observable:
 def movement(regime: Regime) -> Observable:
     """max_r ||w_r(K) - w_r(0)||: how far the farthest neuron moved."""
     return _observable("movement", regime, lambda t: (t.movement[-1], None),
-                       "max_r ||w_r(K) - w_r(0)|| after K steps", r"\max_r \|w_r(K) - w_r(0)\|")
+                       "max_r ||w_r(K) - w_r(0)|| after K steps", r"\max_r \|w_r(K) - w_r(0)\|", Record.ALL)
 
 
 def flips(regime: Regime) -> Observable:
     """The fraction of the n m activation patterns 1{w_r . x_i >= 0} changed after K steps."""
     return _observable("flips", regime, lambda t: (t.flips[-1], None),
-                       "fraction of flipped activation patterns after K steps", r"\text{flips}(K)")
+                       "fraction of flipped activation patterns after K steps", r"\text{flips}(K)", Record.ALL)
 
 
 def lambda_path(regime: Regime) -> Observable:

@@ -17,7 +17,7 @@ from numeric import data, ntk as kernels
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
 from verify.limits import Cost
-from verify.measure import EPS, gamma
+from verify.measure import eps, gamma
 from verify.ntk.kernels import kernels as kernels_of
 from verify.ntk.theory import d, decoder_kernel, encoder_kernel, lambda_0, mu_0, n, orthonormal_eigenvalue
 from verify.space import ACTIVATIONS
@@ -29,7 +29,7 @@ def _spectrum(K: np.ndarray) -> tuple[np.ndarray, float]:
     """Eigenvalues of symmetric K (ascending) and a bound on each one's absolute error: a backward
     stable eigensolver's perturbation of norm O(N eps ||K||_2)."""
     eigenvalues = np.linalg.eigvalsh(K)
-    return eigenvalues, K.shape[0] * EPS * float(np.abs(eigenvalues).max())
+    return eigenvalues, K.shape[0] * eps(K.dtype) * float(np.abs(eigenvalues).max())
 
 
 def _kron_spectra(params, rng):

@@ -16,7 +16,7 @@ import sympy as sp
 from numeric import data, ntk as kernels
 from numeric.autoencoder import Regime
 from numeric.fit import fit_exponent, geometric_grid
-from numeric.gd import run_gd
+from numeric.gd import Record, run_gd
 from numeric.spectra import spectral_norm
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
@@ -50,7 +50,7 @@ def tied_training(params, rng) -> dict[str, np.ndarray]:
     for width in widths:
         W = rng.standard_normal((params["inits"], width, params["d"]))
         for key, eta in (("frozen", params["eta"]), ("mean_field", params["eta_0"] * width)):
-            t = run_gd(X, W, None, Regime.TIED, eta, params["steps"]).converged()
+            t = run_gd(X, W, None, Regime.TIED, eta, params["steps"], record=Record.LOSS).converged()
             out[key].append(t.loss[-1].mean())
         out["start"].append(t.loss[0].mean())
     return {key: np.asarray(v, dtype=float) for key, v in out.items()}
