@@ -1,9 +1,13 @@
 """Long statistical checks (`pytest -m slow`): the full profile, and verdict rates over root seeds."""
 
+import json
+
 import pytest
 
+from reports.result import TIMING_FIELDS
 from reports.verdict import Verdict
 from verify.claim import Profile
+from verify.cli import main
 from verify.registry import claims, load_file
 from verify.run import run_claim
 
@@ -52,3 +56,22 @@ def test_wrong_claims_fail_in_the_full_profile(wrong_claims_file):
     quick-profile test: their full profiles cost minutes each and add no new failure mode."""
     for claim in (c for c in load_file(wrong_claims_file) if c.stream is None):
         assert run_claim(claim, profile=Profile.FULL).verdict is Verdict.FAIL, claim.id
+
+
+def _without_timing(path) -> dict:
+    data = json.loads(path.read_text())
+    for claim in data["claims"]:
+        for name in TIMING_FIELDS:
+            claim.pop(name)
+    return data
+
+
+def test_the_whole_quick_report_is_the_same_for_the_same_seed_and_passes(tmp_path, capsys):
+    """Every shipped claim, twice with root seed 0 (no cache): the same results.json, every claim
+    passes, and `aeverify diff` says so (the default suite does this on a cheap subset)."""
+    for name in ("a", "b"):
+        assert main(["report", "--out", str(tmp_path / name), "--no-cache"]) == 0
+    first = _without_timing(tmp_path / "a" / "results.json")
+    assert first == _without_timing(tmp_path / "b" / "results.json") and first["complete"] is True
+    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"no change in {len(first['claims'])} claims")

@@ -191,7 +191,7 @@ def _built(claim_id: str, kind: Kind, predicted: Prediction, quantity: str, meas
         quick, full = Setting(seeds, quick.values), Setting(max(seeds, full.seeds), full.values)
     inherited = {} if base is None else {f.name: getattr(base, f.name) for f in dataclasses.fields(Claim)}
     values = {**inherited, **fields, **options}
-    values.setdefault("title", claim_id)
+    values.setdefault("title", f"{claim_id}: {quantity}")
     values.setdefault("source", SOURCE)
     values.setdefault("status", Status.RECONSTRUCTED)
     if base is not None and "title" not in options:

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -74,18 +75,26 @@ def _without_timing(path):
     return data
 
 
-def test_the_same_seed_gives_the_same_results_json(tmp_path, capsys):
-    assert main(["report", "--out", str(tmp_path / "a")]) == 0
-    assert main(["report", "--out", str(tmp_path / "b"), "--junit", str(tmp_path / "b.xml")]) == 0
+# Cheap claims of every kind and both papers (tests/test_slow.py runs the same over the whole registry;
+# every claim's quick profile is run in tests/verify/test_registry.py).
+SOME = ("ntk.orthonormal.*", "ntk.kernel.degree*", "ntk.spectrum.*", "ntk.init.loss", "tied.*", "mixture.*",
+        "mine.*")
+
+
+def test_the_same_seed_gives_the_same_results_json(tmp_path, capsys, some=SOME):
+    only = [w for pattern in some for w in ("--only", pattern)]
+    files = ["--claims", str(Path(__file__).parents[2] / "examples" / "expectation.py")] if "mine.*" in some else []
+    assert main(["report", "--out", str(tmp_path / "a"), *files, *only]) == 1  # the wrong twin fails
+    assert main(["report", "--out", str(tmp_path / "b"), "--junit", str(tmp_path / "b.xml"), *files, *only]) == 1
     assert capsys.readouterr().out.strip().endswith("index.html")
     first, second = _without_timing(tmp_path / "a/results.json"), _without_timing(tmp_path / "b/results.json")
     assert first == second and first["complete"] is True
-    assert all(c["verdict"] == "pass" for c in first["claims"])
+    assert all(c["verdict"] == ("fail" if c["id"].endswith("_wrong") else "pass") for c in first["claims"])
     assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
     assert capsys.readouterr().out.strip() == f"no change in {len(first['claims'])} claims"
     cases = ET.parse(tmp_path / "b.xml").getroot().iter("testcase")
     assert sorted(c.get("name") for c in cases) == sorted(c["id"] for c in first["claims"])
-    assert main(["report", "--out", str(tmp_path / "c"), "--seed", "7"]) == 0
+    assert main(["report", "--out", str(tmp_path / "c"), "--seed", "7", *files, *only]) in (0, 1)
     assert _without_timing(tmp_path / "c/results.json") != first
 
 

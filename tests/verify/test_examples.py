@@ -46,3 +46,14 @@ def test_each_lemma_passes_and_its_wrong_twin_fails(name, monkeypatch):
 @pytest.mark.parametrize("name", LEMMAS)
 def test_each_lemma_is_a_short_file(name):
     assert code_lines(ROOT / "examples" / f"{name}.py") <= MOST_LINES
+
+
+@pytest.mark.parametrize("name", LEMMAS)
+def test_the_readme_shows_each_lemma_as_it_ships(name):
+    """The README's "Writing a lemma" shows each example's code (all but its docstring) verbatim."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Writing a lemma"):readme.index("## A claim in full")]
+    source = (ROOT / "examples" / f"{name}.py").read_text()
+    docstring = ast.parse(source).body[0]
+    code = "".join(source.splitlines(keepends=True)[docstring.end_lineno:]).strip("\n")
+    assert f"```python\n{code}\n```" in section
