@@ -179,7 +179,6 @@ def ntk_rank_bound(S: np.ndarray, d: int, joint: bool) -> int:
     has d zero rows.
     Fewer active neuron-sample pairs than n d is the simplest way to fall short.
     """
-    n = S.shape[0]
     per_neuron = int(np.minimum(S.sum(axis=0), d).sum())
     per_sample = np.minimum(S.sum(axis=1), d)
     if joint:  # Phi has rank <= its nonzero rows and columns; a sample has d output rows

@@ -8,7 +8,6 @@ out `fail`.
 
 import dataclasses
 
-import sympy as sp
 
 from numeric import tied_gd
 from verify.claim import Measurement

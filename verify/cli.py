@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports.errors import UnwritableOut
-from verify import registry
+from verify import registry, show
 from verify.errors import ClaimError, ParameterError, UnknownClaim
 from verify.signals import exit_status, terminate_as_interrupt
 
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 def _list(args) -> int:
     files = tuple(args.claims)
     if args.params is not None:
-        return _params(registry.find(args.params, files))
+        return show.parameters(registry.find(args.params, files))
     rows = [(e.id, e.kind, e.status, e.source) for e in registry.entries(files)]
     width = max(len(r[0]) for r in rows)
     for row in rows:
@@ -181,50 +181,8 @@ def _list(args) -> int:
     return 0
 
 
-def _params(claim: Claim) -> int:
-    """`aeverify list --params ID`: each parameter with its default, domain or choices, and meaning."""
-    from verify.claim import plain
-
-    rows = [(p.name, str(plain(p.coerce(p.default))), p.rule(), p.doc) for p in claim.params]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    print(f"{claim.id}: {claim.title}")
-    for row in rows:
-        print("  " + "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + f"  {row[3]}")
-    return 0
-
-
 def _derive(args) -> int:
-    import sympy as sp
-
-    files = tuple(args.claims)
-    shipped = {name: mod for name, mod in registry.models().items() if hasattr(mod, "derivations")}
-    if files and args.model is None:
-        chosen = {**registry.user_models(files)}
-        for path in files:
-            chosen[f"{path}: predictions"] = None
-    else:
-        chosen = {name: mod for name, mod in shipped.items() if args.model is None or _names_model(args.model, name)}
-    if not chosen:
-        families = sorted({name.split(".")[0] for name in shipped})
-        raise ParameterError(f"MODEL must be a family ({', '.join(families)}) or a model "
-                             f"({', '.join(shipped)}); got {args.model!r}")
-    for name, module in chosen.items():
-        print(f"# {name}")
-        derived = module.derivations() if module is not None else {
-            c.id: c.prediction() for c in registry.load_file(name.removesuffix(": predictions"))}
-        for label, expr in derived.items():
-            shown = sp.latex(expr) if args.latex else sp.pretty(expr, use_unicode=True)
-            print(f"{label}:\n{_indent(shown)}\n")
-    return 0
-
-
-def _names_model(word: str, name: str) -> bool:
-    """`word` names the model `name` (e.g. tied.nonneg) as itself, its family (tied) or its file (nonneg)."""
-    return word == name or name.startswith(word + ".") or name.endswith("." + word)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
+    return show.derivations(args.model, tuple(args.claims), args.latex)
 
 
 def _check(args) -> int:
@@ -371,14 +329,14 @@ def _diff(args) -> int:
 
 def _falsify(args) -> int:
     from verify.claim import Profile
-    from verify.falsify import DEFAULT_BUDGET_S, describe, falsify
+    from verify.falsify import DEFAULT_BUDGET_S, falsify
     from verify.progress import Stderr
 
     files = tuple(args.claims)
     budget = DEFAULT_BUDGET_S if args.budget is None else args.budget
     search = falsify(registry.find(args.id, files), budget, args.seeds, Profile(args.profile), dict(args.set),
                      files, args.search_seed, Stderr())
-    print(describe(search))
+    print(show.search(search))
     return 1 if search.found else 0
 
 

@@ -47,7 +47,7 @@ from reports.verdict import FAIL_LEVEL, Side, Verdict, half_width
 from verify.claim import Claim, Kind, Param, ParameterError, Profile
 from verify.limits import FLOPS_PER_S, RepetitionTimeout
 from verify.progress import Progress, Silent
-from verify.run import reproduce, resolve_seeds, run_claim
+from verify.run import resolve_seeds, run_claim
 from verify.seeds import point_key
 
 # About a minute: enough for a few thousand checks of a cheap claim, a few dozen of a costly one.
@@ -376,36 +376,3 @@ def _hypothesis():
     except ModuleNotFoundError as exc:
         raise ParameterError("aeverify falsify needs Hypothesis: pip install 'aeverify[test]'") from exc
     return hypothesis, strategies
-
-
-def describe(search: Search) -> str:
-    """The CLI's account of a search: the counterexample and its reproducer, or what was searched."""
-    where = ", ".join(f"{name} in [{low:g}, {high:g}]" for name, (low, high) in search.ranges.items())
-    pinned = ", ".join(f"{name}={value}" for name, value in search.fixed.items())
-    size = (f"searched {search.tried} points in {search.elapsed_s:.1f} s of a {search.budget_s:g} s budget "
-            f"({search.rejected} draws broke holds_when, {search.refused} refused by the measurement or too "
-            f"costly, {search.invalid} runs invalid, "
-            f"{search.unconfirmed} fails not repeated by an independent seed tree; "
-            f"{where or 'no free parameter'}{'; pinned ' + pinned if pinned else ''})")
-    if search.found:
-        point, result = search.counterexample, search.counterexample.result
-        lines = [f"FALSIFIED    {search.claim_id}",
-                 f"    counterexample: {_point(point)}",
-                 f"    {result.reason}",
-                 f"    reproduce: {result.counterexample['reproduce']}"]
-        if search.first is not point:
-            shrunk = "shrunk" if not search.out_of_time else "partly shrunk (budget spent)"
-            lines.append(f"    {shrunk} from: {_point(search.first)}")
-        lines.append(f"    {size}; worst margin {search.worst.margin:.4g}")
-        return "\n".join(lines)
-    lines = [f"NO COUNTEREXAMPLE  {search.claim_id}", f"    {size}"]
-    if search.worst is not None:
-        worst = search.worst
-        why = "a fail, not repeated by an independent seed tree" if worst.margin < 0 else "the closest call"
-        lines.append(f"    worst margin {worst.margin:.4g} ({why}), at: "
-                     f"{reproduce(search.claim, worst.result.params, search.reps, worst.seed, search.files)}")
-    return "\n".join(lines)
-
-
-def _point(point: Point) -> str:
-    return ", ".join([*(f"{k}={v!r}" for k, v in sorted(point.params.items())), f"seed {point.seed}"])

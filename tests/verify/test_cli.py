@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reports.result import TIMING_FIELDS
-from verify import cli, run
+from verify import run
 from verify.cli import main
 
 

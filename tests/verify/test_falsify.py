@@ -12,7 +12,8 @@ from reports.verdict import Verdict
 from verify import falsify as search_module
 from verify.claim import Claim, ClaimError, Kind, Measurement, Param, ParameterError, Setting, Status
 from verify.cli import main
-from verify.falsify import CONFIRM_OFFSET, cache_folder, describe, falsify, margin, search_range
+from verify.falsify import CONFIRM_OFFSET, cache_folder, falsify, margin, search_range
+from verify.show import search as describe
 from verify.limits import FLOPS_PER_S, Cost
 from verify.registry import find, load_file
 from verify.run import run_claim

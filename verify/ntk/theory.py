@@ -17,7 +17,7 @@ from verify.ntk import quadrature
 from verify.ntk.kernels import Strategy, kernels, t
 from verify.ntk.moments import (RELU, NotDerived, d, initial_loss, n, output_energy, relu_moment, s_a, s_w,
                                 tied_limit_coefficient)
-from verify.space import Activation, z
+from verify.space import Activation
 
 __all__ = ["t", "n", "d", "m", "s_w", "s_a", "lambda_0", "mu_0", "kappa_0", "decoder_kernel",
            "encoder_kernel", "taylor", "relu_moment", "tied_limit_coefficient", "output_energy", "initial_loss",

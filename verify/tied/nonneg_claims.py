@@ -19,7 +19,7 @@ from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.limits import Cost
 from verify.measure import experiment, gamma
-from verify.tied.nonneg import C, C_prime, b, c_star, zeta_q
+from verify.tied.nonneg import c_star
 from verify.tied.sparse_coding_claims import late_rate
 
 SOURCE = "Nguyen, Wong, Hegde (AISTATS 2019), reconstructed: science note §6"
