@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 
 
+@pytest.mark.slow  # 20 s of fresh processes; CI runs it with -m slow
 def test_quick_suite_writes_json_and_the_monte_carlo_reaches_its_accuracy(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "population", "derivation",
