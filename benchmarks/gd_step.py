@@ -14,6 +14,7 @@ from numeric.autoencoder import Regime, evaluate, init_weights, scratch_for
 SIZE = (1000, 100, 8192)
 WIDTHS = (1024, 2048, 4096, 16384)
 DTYPES = (np.float64, np.float32)
+GEMM_SIZE = 2048  # the square reference GEMM
 # Matrix products of (n, d, m) per step: forward P = X W^T and U; backward R A (or R W^T), the
 # encoder gradient, the decoder gradient (joint) or the tied term's second product.
 PRODUCTS = {Regime.WEAK: 4, Regime.JOINT: 5, Regime.TIED: 5}
@@ -44,11 +45,11 @@ def missing_peers() -> list[str]:
     return [name for name, found in (("torch", torch_peers()), ("jax", jax_peers())) if found is None]
 
 
-def gemm_rate(rng: np.random.Generator, dtype=np.float64, size: int = 2048) -> float:
-    """FLOP/s of numpy's GEMM on square matrices of this dtype (the machine's reachable peak)."""
+def gemm(rng: np.random.Generator, dtype, size: int = GEMM_SIZE):
+    """numpy's GEMM on square matrices of this dtype (the machine's reachable rate), as a contender:
+    timed interleaved with the steps, so that a machine whose speed drifts moves both alike."""
     a, b = (rng.standard_normal((size, size)).astype(dtype) for _ in range(2))
-    seconds = interleaved({"gemm": lambda: a @ b})["gemm"]
-    return 2 * size**3 / seconds
+    return lambda: a @ b
 
 
 def numpy_step(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, eta: float):
@@ -85,19 +86,17 @@ def run(rng: np.random.Generator, quick: bool) -> list[dict]:
     over each (peer seconds / aeverify seconds), and aeverify's achieved FLOP/s as a fraction of
     the GEMM rate of its dtype. torch.compile runs at the issue's size only."""
     n, d, m_full = SIZE
-    peaks = {np.dtype(dtype).name: gemm_rate(rng, dtype) for dtype in DTYPES}
     cases = [(m_full, dtype) for dtype in DTYPES] + ([] if quick else [(m, np.float64) for m in WIDTHS])
     rows = []
     for m, dtype in cases:
         X = data.unit_rows(n, d, rng).astype(dtype)
         W, A = (M.astype(dtype) for M in init_weights(m, d, rng))
         for regime in Regime:
-            t = interleaved(contenders(regime, W, A, X, compiled=m == m_full))
-            flops = PRODUCTS[regime] * 2 * n * d * m
-            name = np.dtype(dtype).name
-            row = {"regime": regime.value, "dtype": name, "n": n, "d": d, "m": m, "numpy_s": t["numpy"],
-                   "gflops": flops / t["numpy"] / 1e9, "gemm_gflops": peaks[name] / 1e9,
-                   "gemm_fraction": flops / t["numpy"] / peaks[name]}
+            t = interleaved(contenders(regime, W, A, X, compiled=m == m_full) | {"gemm": gemm(rng, dtype)})
+            flops, peak = PRODUCTS[regime] * 2 * n * d * m, 2 * GEMM_SIZE**3 / t["gemm"]
+            row = {"regime": regime.value, "dtype": np.dtype(dtype).name, "n": n, "d": d, "m": m,
+                   "numpy_s": t["numpy"], "gflops": flops / t["numpy"] / 1e9, "gemm_gflops": peak / 1e9,
+                   "gemm_fraction": flops / t["numpy"] / peak}
             for peer in PEERS:
                 row[f"{peer}_s"] = t.get(peer)
                 row[f"vs_{peer}"] = t[peer] / t["numpy"] if peer in t else None
