@@ -180,16 +180,15 @@ def test_a_changed_prediction_is_judged_again_without_measuring(toy, tmp_path, c
 
 
 def test_parallel_runs_read_and_fill_the_same_cache(toy, tmp_path, capsys):
-    pytest.importorskip("distributed")
     path, log = toy
     store = str(tmp_path / "cache")
     runs = []
-    for extra in ([], ["--jobs", "2"], ["--executor", "dask", "--jobs", "2"]):
+    for extra in ([], ["--jobs", "2"]):  # a Dask pool reads it through the same worker code
         assert main(["check", *IDS, "--claims", str(path), "--cache", store, "--json", *extra]) == 0
         runs.append([{k: v for k, v in json.loads(line).items() if k not in TIMING_FIELDS}
                      for line in capsys.readouterr().out.splitlines()])
-    assert runs[0] == runs[1] == runs[2]
-    assert len(_measured(log)) == 15  # measured once, serially; the pools read it all back
+    assert runs[0] == runs[1]
+    assert len(_measured(log)) == 15  # measured once, serially; the pool reads it all back
     fresh = str(tmp_path / "fresh")
     assert main(["check", *IDS, "--claims", str(path), "--cache", fresh, "--json", "--jobs", "2"]) == 0
     assert [{k: v for k, v in json.loads(line).items() if k not in TIMING_FIELDS}
