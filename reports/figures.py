@@ -30,26 +30,32 @@ BAND_COLORS = ("tab:orange", "tab:cyan", "tab:olive", "tab:pink")
 # Text as paths: the figure looks the same everywhere, with no font to install; fixed ids and no
 # dates, so the same figure gives the same bytes.
 _RC = {"svg.fonttype": "path", "svg.hashsalt": "aeverify", "pdf.compression": 9}
+PNG_DPI = 120  # figures/*.png: 768 pixels wide, for a reader without SVG
 
 
 @dataclass(frozen=True)
 class Drawing:
     svg: str  # minified, standalone
     pdf: bytes | None = None
+    png: bytes | None = None
 
 
-def draw(figure: Figure, pdf: bool = False) -> Drawing:
-    """`figure` as SVG, and as PDF too if asked (it costs as much again): a CURVE or a SCALING plot."""
+def draw(figure: Figure, pdf: bool = False, png: bool = False) -> Drawing:
+    """`figure` as SVG, and as PDF and PNG too if asked (each costs about as much again): a CURVE or
+    a SCALING plot."""
     with matplotlib.rc_context(_RC):
         fig = _figure(figure)
         svg = io.StringIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
-        if not pdf:
-            return Drawing(minify(svg.getvalue()))
-        fig.set_layout_engine("none")  # keep the layout the SVG got
-        pdf_bytes = io.BytesIO()
-        fig.savefig(pdf_bytes, format="pdf", metadata={"CreationDate": None})
-    return Drawing(minify(svg.getvalue()), pdf_bytes.getvalue())
+        fig.set_layout_engine("none")  # the other formats keep the layout the SVG got
+        return Drawing(minify(svg.getvalue()), _bytes(fig, "pdf", {"CreationDate": None}) if pdf else None,
+                       _bytes(fig, "png", {"Software": None}, dpi=PNG_DPI) if png else None)
+
+
+def _bytes(fig: MplFigure, fmt: str, metadata: dict, **kw) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata=metadata, **kw)
+    return out.getvalue()
 
 
 def _figure(figure: Figure) -> MplFigure:

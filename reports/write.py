@@ -1,4 +1,4 @@
-"""Writing a report folder in one swap: figures/*.svg, report.md, results.json, index.html, and the
+"""Writing a report folder in one swap: figures/*.svg and *.png, report.md, results.json, index.html, and the
 LaTeX appendix: appendix.tex, report.tex and figures/*.pdf.
 
 Everything is rendered in memory first, so a failure while drawing or rendering writes nothing. The
@@ -130,7 +130,7 @@ def write_report(
 def _render(results: Sequence[Result], folder: Path, *, profile: str, seed: int, complete: bool,
             latex: bool, claim_files: Sequence[str]) -> None:
     """Every file of the report of `results`, rendered in memory, then written into `folder`."""
-    drawings = {r.id: draw(r.figure, pdf=latex) for r in results if r.figure is not None}
+    drawings = {r.id: draw(r.figure, pdf=latex, png=True) for r in results if r.figure is not None}
     svgs = {claim_id: d.svg for claim_id, d in drawings.items()}
     paths = {claim_id: f"figures/{claim_id}.svg" for claim_id in drawings}
     markdown = render_markdown(results, profile=profile, seed=seed, complete=complete,
@@ -141,6 +141,7 @@ def _render(results: Sequence[Result], folder: Path, *, profile: str, seed: int,
                "summary": counts(results), "claims": [r.to_json() for r in results]}
 
     files = {paths[claim_id]: svg.encode("utf-8") for claim_id, svg in svgs.items()}
+    files |= {f"figures/{claim_id}.png": d.png for claim_id, d in drawings.items()}
     if latex:
         files |= {f"figures/{claim_id}.pdf": d.pdf for claim_id, d in drawings.items()}
         appendix = render_appendix(results, profile=profile, seed=seed, complete=complete,

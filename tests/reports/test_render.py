@@ -22,7 +22,7 @@ from reports.result import Figure, FigureKind
 from reports.verdict import PASS_LEVEL, Interval
 from reports.write import write_report
 
-PDF = b"%PDF-"
+PDF, PNG = b"%PDF-", b"\x89PNG\r\n\x1a\n"
 def _write(tmp_path, results, **kw):
     return write_report(results, tmp_path, profile="quick", seed=1234, **kw)
 
@@ -34,12 +34,14 @@ def test_write_report_creates_every_kind_of_file(tmp_path, results):
                                                     "appendix.tex", "figures"}
     figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
     stems = ["ae.joint.rate_exponent", "ntk.kernel.encoder_closed_form"]
-    assert figures == sorted(f"{stem}.{ext}" for stem in stems for ext in ("pdf", "svg"))
+    assert figures == sorted(f"{stem}.{ext}" for stem in stems for ext in ("pdf", "png", "svg"))
     for stem in stems:
         ET.fromstring((tmp_path / "figures" / f"{stem}.svg").read_text())  # well-formed XML, standalone
         assert (tmp_path / "figures" / f"{stem}.pdf").read_bytes().startswith(PDF)
+        assert (tmp_path / "figures" / f"{stem}.png").read_bytes().startswith(PNG)
     _write(tmp_path / "plain", results, latex=False)
-    assert {p.suffix for p in (tmp_path / "plain").rglob("*") if p.is_file()} == {".html", ".md", ".json", ".svg"}
+    assert {p.suffix for p in (tmp_path / "plain").rglob("*") if p.is_file()} == {".html", ".md", ".json", ".svg",
+                                                                                 ".png"}
 
 
 def test_html_is_self_contained_and_names_every_claim(tmp_path, results):
@@ -160,7 +162,9 @@ def test_figures_draw_both_kinds_and_a_single_repetition(results):
         assert ET.fromstring(drawing.svg).tag.endswith("svg") and drawing.pdf.startswith(PDF)
         assert figures_module.draw(r.figure).svg == drawing.svg  # the same bytes every time
     single = Figure(FigureKind.CURVE, (0.0, 1.0), ((0.0, 1.0),), "x", "y", predicted=(0.0, 1.0))
-    assert figures_module.draw(single).pdf is None
+    assert figures_module.draw(single).pdf is None and figures_module.draw(single).png is None
+    png = figures_module.draw(single, png=True).png
+    assert png.startswith(PNG) and png == figures_module.draw(single, png=True).png
 
 
 def test_marks_are_drawn_as_vertical_lines():
