@@ -39,9 +39,10 @@ from verify.space import Activation, z
 
 t = sp.Symbol("t", real=True)  # cosine between two unit inputs (the same symbol as verify.ntk.theory.t)
 
-_r, _phi, _tau = sp.symbols("r phi tau", real=True)
+_phi, _tau = sp.symbols("phi tau", real=True)
 _p, _c = sp.symbols("p c", positive=True)
 _theta = sp.Symbol("theta", nonnegative=True)
+_u = sp.Symbol("u", nonnegative=True)
 _g = sp.symbols("g1 g2", real=True)
 _a, _b = sp.symbols("a b", positive=True)
 
@@ -147,14 +148,14 @@ def _wedge(degree: int, same_sign: bool) -> sp.Expr:
     """The polar integral over the wedges where w.x and w.y have the same (or opposite) signs, of
     |w.x|^k |w.y|^k with density r exp(-r^2/2) / (2 pi): x = (1, 0), y = (cos theta, sin theta),
     w = r (cos phi, sin phi), theta in [0, pi]. Both positive on [theta - pi/2, pi/2] (both negative
-    on its opposite, the same value); w.x < 0 <= w.y on [pi/2, theta + pi/2] (and its opposite)."""
-    density = _r * sp.exp(-(_r**2) / 2) / (2 * sp.pi)
-    radial = sp.integrate(_r ** (2 * degree) * density, (_r, 0, sp.oo))
-    if same_sign:
-        angular = (sp.cos(_phi) * sp.cos(_phi - _theta)) ** degree
-        return sp.integrate(radial * angular, (_phi, _theta - sp.pi / 2, sp.pi / 2))
-    angular = (-sp.cos(_phi) * sp.cos(_phi - _theta)) ** degree
-    return sp.integrate(radial * angular, (_phi, sp.pi / 2, _theta + sp.pi / 2))
+    on its opposite, the same value); w.x < 0 <= w.y on [pi/2, theta + pi/2] (and its opposite).
+    The radial part in u = r^2 / 2; the angular part by an antiderivative of the expanded product,
+    which SymPy finds in milliseconds where the definite integral takes a tenth of a second or more."""
+    radial = sp.integrate((2 * _u) ** degree * sp.exp(-_u), (_u, 0, sp.oo)) / (2 * sp.pi)
+    sign, (low, high) = (1, (_theta - sp.pi / 2, sp.pi / 2)) if same_sign else (-1, (sp.pi / 2, _theta + sp.pi / 2))
+    angular = sp.expand(sp.expand_trig((sign * sp.cos(_phi) * sp.cos(_phi - _theta)) ** degree))
+    antiderivative = sp.integrate(angular, _phi)
+    return radial * (antiderivative.subs(_phi, high) - antiderivative.subs(_phi, low))
 
 
 def wedge_kernel(f: sp.Expr, g: sp.Expr) -> sp.Expr:
