@@ -11,10 +11,14 @@ W^T sigma(W x) / m. For ReLU every function here equals its numeric.autoencoder 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy.sparse.linalg import LinearOperator
 
 from verify.space import Activation, Law
+
+if TYPE_CHECKING:
+    from scipy.sparse.linalg import LinearOperator
 
 
 def init_weights(m: int, d: int, rng: np.random.Generator, encoder: Law, decoder: Law, s_w: float = 1.0,
@@ -49,6 +53,8 @@ def encoder_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray, activation: Activa
     H V = (1/m) [S o (X X^T (S o V A))] A^T with S = sigma'(X W^T) (n, m), applied as X (X^T P):
     four (n, d, m) matrix products a product, never n^2 m.
     """
+    from scipy.sparse.linalg import LinearOperator  # a tenth of a second: only where a Gram is asked for
+
     n, d = X.shape
     m = W.shape[0]
     S = activation.derivative(X @ W.T)

@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from reports.atomic import write_bytes_atomic
 from reports.errors import UnwritableOut
 from reports.figures import draw
 from reports.html import render_html
@@ -29,26 +30,6 @@ from reports.latex import render_appendix, render_document
 from reports.markdown import render_markdown
 from reports.parts import counts
 from reports.result import Result, finite  # noqa: F401 (finite: re-exported)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a synced temp file in the same directory and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                         delete=False) as f:
-            tmp = f.name
-            os.chmod(tmp, 0o644)  # a report is for reading; mkstemp's 0600 is not
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 PARTIAL_SUFFIX = ".partial"  # an interrupted report beside a complete one: <out>.partial

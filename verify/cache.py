@@ -36,6 +36,7 @@ import numpy as np
 import scipy
 import sympy as sp
 
+from reports.atomic import write_bytes_atomic
 from verify.seeds import point_key
 
 FORMAT = 1  # bumped when what an entry holds changes
@@ -66,8 +67,6 @@ class Cache:
             return None
 
     def put(self, key: str, value: object) -> None:
-        from reports.write import write_bytes_atomic  # matplotlib comes with reports.write: only when writing
-
         write_bytes_atomic(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _path(self, key: str) -> Path:

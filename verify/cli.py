@@ -210,8 +210,8 @@ def _check(args) -> int:
 def _junit(path: Path | None, results: list[Result]) -> None:
     """`--junit FILE`: the verdicts as JUnit XML, one test case per claim."""
     if path is not None:
+        from reports.atomic import write_bytes_atomic
         from reports.junit import render_junit
-        from reports.write import write_bytes_atomic
 
         write_bytes_atomic(path, render_junit(results))
 

@@ -14,13 +14,13 @@ import linecache
 import math
 import re
 import shlex
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy.sparse.linalg import ArpackNoConvergence
 from threadpoolctl import ThreadpoolController
 
 from reports.result import Figure, FigureKind, Repetition, Result
@@ -158,8 +158,6 @@ def _measured(claim: Claim, params: Mapping[str, object], seed: int, r: int, cla
 
     try:
         return _measurement(claim, call(measured, timeout), r)
-    except (ArithmeticError, np.linalg.LinAlgError, ArpackNoConvergence) as exc:
-        return Failed(f"failed numerically ({type(exc).__name__}: {exc})")
     except MemoryError as exc:
         raise ParameterError(f"{claim.id}: repetition {r} ran out of memory ({exc}); choose smaller values "
                              "of its parameters") from None
@@ -168,10 +166,20 @@ def _measured(claim: Claim, params: Mapping[str, object], seed: int, r: int, cla
     except (RepetitionTimeout, ClaimError):
         raise
     except Exception as exc:  # a bug: in a user's claim file, name its line; in ours, the traceback
+        if _numerical(exc):
+            return Failed(f"failed numerically ({type(exc).__name__}: {exc})")
         where = user_line(exc, claim_files)
         if where is None:
             raise
         raise ClaimError(f"{where}, in the measurement of {claim.id} (repetition {r})") from exc
+
+
+def _numerical(exc: Exception) -> bool:
+    """A numerical failure: ArithmeticError, LinAlgError or ARPACK's no-convergence (looked up only
+    where a measurement imported SciPy's sparse solvers: importing them costs a tenth of a second)."""
+    arpack = sys.modules.get("scipy.sparse.linalg")
+    return isinstance(exc, (ArithmeticError, np.linalg.LinAlgError)) or (
+        arpack is not None and isinstance(exc, arpack.ArpackNoConvergence))
 
 
 def _measurement(claim: Claim, m: object, r: int) -> Measurement:

@@ -26,8 +26,9 @@ from pathlib import Path
 import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanAtom
 
-from reports.write import write_bytes_atomic
+from reports.atomic import write_bytes_atomic
 from verify.claim import Claim, ClaimError
+from verify.derived import fresh
 from verify.registry import INDEX, index_entries, index_text, load_file, models
 
 # Golden values are computed with this many digits and stored as doubles: forms that agree to the
@@ -65,7 +66,13 @@ class Difference:
 
 
 def expressions(files: Sequence[str] = ()) -> dict[str, dict[str, sp.Basic]]:
-    """Every derived expression, by group (model name or claim file) and key."""
+    """Every derived expression, by group (model name or claim file) and key, derived afresh (not
+    read from the disk's cache of derivations: this is their regression test)."""
+    with fresh():
+        return _expressions(files)
+
+
+def _expressions(files: Sequence[str]) -> dict[str, dict[str, sp.Basic]]:
     groups = {}
     for name, module in models().items():
         found = {f"derivations/{label}": expr for label, expr in getattr(module, "derivations", dict)().items()}

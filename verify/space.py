@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from verify.bridge import compile_expr
+from verify.derived import derivation
 from verify.param import Choices
 
 z = sp.Symbol("z", real=True)  # the pre-activation
@@ -155,14 +156,14 @@ class Law:
         return all(sp.simplify(self.moment(k)) == 0 for k in (1, 3, 5, 7))
 
 
-@functools.lru_cache(maxsize=None)
+@derivation
 def _moment(law: Law, k: int) -> sp.Expr:
     from sympy import stats
 
     return sp.simplify(stats.E(law.variable**k))
 
 
-@functools.lru_cache(maxsize=None)
+@derivation
 def _support(law: Law) -> sp.Set:
     from sympy import stats
 

@@ -36,7 +36,7 @@ def test_a_point_that_cannot_finish_in_time_is_refused():
     check_affordable(claim, {"n": 10}, timeout=20)
     with pytest.raises(ParameterError, match="would take at least 30 s per repetition, more than the --timeout of 20 s"):
         check_affordable(claim, {"n": 30}, timeout=20)
-    with pytest.raises(ParameterError, match=f"the most allowed without --timeout"):
+    with pytest.raises(ParameterError, match="the most allowed without --timeout"):
         check_affordable(claim, {"n": 2 * UNTIMED_LIMIT_S})
     with pytest.raises(ParameterError, match="would take at least"):  # run_claim checks before it runs
         run_claim(claim, {"n": 30}, timeout=20)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from verify.derived import derivation
 from verify.ntk import quadrature
 from verify.space import Activation, z
 
@@ -85,18 +86,30 @@ class Kernels:
 
 @functools.cache
 def kernels(activation: Activation) -> Kernels:
-    """K_sigma, kappa_sigma (and H_sigma = t kappa_sigma) of `activation`, derived once per process."""
+    """K_sigma, kappa_sigma (and H_sigma = t kappa_sigma) of `activation`, derived once per process
+    (the closed forms once per installation: `closed_forms`)."""
+    K, K_by, kappa, kappa_by, notes = closed_forms(activation)
+    label = re.sub(r"\W", "_", str(activation))  # a name lambdify can print
+    if kappa is None:
+        slope = activation.slope
+        kappa, kappa_by = quadrature.pair_expectation(f"kappa_{label}", slope, slope)(t), Strategy.QUADRATURE
+    if K is None:
+        sigma = activation.expr
+        K, K_by = quadrature.pair_expectation(f"K_{label}", sigma, sigma)(t), Strategy.QUADRATURE
+    return Kernels(activation, K, kappa, K_by, kappa_by, notes)
+
+
+@derivation
+def closed_forms(activation: Activation) -> tuple[sp.Expr | None, Strategy | None, sp.Expr | None, Strategy | None,
+                                                   tuple[str, ...]]:
+    """(K, how, kappa, how, notes): each kernel in closed form by the first strategy that applies and
+    checks out, None where none does (quadrature then stands in), and why a closed form was set aside."""
     sigma, slope, notes = activation.expr, activation.slope, []
     kappa, kappa_by = _closed(slope, slope, notes)
     K, K_by = _closed(sigma, sigma, notes)
     if K is None and kappa is not None and kappa_by is Strategy.GAUSSIAN:
         K, K_by = _checked(_price(sigma, slope, kappa), sigma, sigma, Strategy.PRICE, notes)
-    label = re.sub(r"\W", "_", str(activation))  # a name lambdify can print
-    if kappa is None:
-        kappa, kappa_by = quadrature.pair_expectation(f"kappa_{label}", slope, slope)(t), Strategy.QUADRATURE
-    if K is None:
-        K, K_by = quadrature.pair_expectation(f"K_{label}", sigma, sigma)(t), Strategy.QUADRATURE
-    return Kernels(activation, K, kappa, K_by, kappa_by, tuple(notes))
+    return K, K_by, kappa, kappa_by, tuple(notes)
 
 
 def _closed(f: sp.Expr, g: sp.Expr, notes: list[str]) -> tuple[sp.Expr | None, Strategy | None]:

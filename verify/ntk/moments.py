@@ -19,13 +19,13 @@ Gaussian-type (verify.ntk.kernels), checked against quadrature; otherwise quadra
 
 from __future__ import annotations
 
-import functools
 import re
 
 import numpy as np
 import sympy as sp
 from sympy.stats.crv_types import NormalDistribution
 
+from verify.derived import derivation
 from verify.ntk import quadrature
 from verify.ntk.kernels import CHECK_VALUE, SMOOTH_CHECK, gaussian_mean, gaussian_type, homogeneous
 from verify.param import ParameterError
@@ -70,7 +70,7 @@ def relu_moment(power: int) -> sp.Expr:
     return sp.simplify(sp.integrate(_u ** (power + 1) * density, (_u, 0, sp.oo)))
 
 
-@functools.cache
+@derivation
 def gaussian_moment(f: sp.Expr, name: str) -> sp.Expr:
     """M(s) = E[f(s g)] for g ~ N(0, 1), as an expression in the scale `_s` (substitute it): in closed
     form for homogeneous f (s^k (c_+ + c_-) E|g|^k / 2) or Gaussian-type f (a Gaussian integral,

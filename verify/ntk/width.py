@@ -17,10 +17,9 @@ Science note paper 2, sections 4-6 (reconstructed; Du et al. 2019 for the superv
 
 from __future__ import annotations
 
-import functools
-
 import sympy as sp
 
+from verify.derived import derivation
 from verify.ntk.theory import d, initial_loss, lambda_0, m, mu_0, n, s_a, s_w
 
 delta = sp.Symbol("delta", positive=True)  # failure probability
@@ -35,7 +34,7 @@ def _solve_for_m(inequality_lhs: sp.Expr, inequality_rhs: sp.Expr) -> sp.Expr:
     return sp.simplify(root)
 
 
-@functools.cache
+@derivation
 def lemma31_width() -> sp.Expr:
     """Width at which Hoeffding + union over (n d)^2 entries gives ||H(0) - H_inf kron I||_F <= lambda_0/4
     with probability 1 - delta (entries in [-1, 1]: P(|mean - E| > eps) <= 2 exp(-m eps^2 / 2))."""
@@ -46,7 +45,7 @@ def lemma31_width() -> sp.Expr:
     return width.subs(_lam, log_term)
 
 
-@functools.cache
+@derivation
 def flip_radius() -> sp.Expr:
     """R with E||H(W) - H(W_0)|| <= d 4 n^2 R / sqrt(2 pi) <= delta lambda_0 / 4 (Markov): c delta lambda_0 / (d n^2)."""
     (root,) = sp.solve(sp.Eq(d * 4 * n**2 * _R / (sp.sqrt(2 * sp.pi) * delta), lambda_0 / 4), _R)
@@ -58,32 +57,32 @@ def movement_radius(a_norm_sq: sp.Expr, residual_sq: sp.Expr, lam: sp.Expr) -> s
     return 4 * sp.sqrt(n) * sp.sqrt(a_norm_sq) * sp.sqrt(residual_sq) / (sp.sqrt(m) * lam)
 
 
-@functools.cache
+@derivation
 def du_width() -> sp.Expr:
     """Du et al.'s Theorem 4.1 algebra (scalar output): R' < c delta lambda_0 / n^2 solved for m."""
     return _solve_for_m(movement_radius(1, C * n / delta, lambda_0)**2, (c * delta * lambda_0 / n**2)**2)
 
 
-@functools.cache
+@derivation
 def weak_width() -> sp.Expr:
     """Weak training: ||a_r||^2 = d, ||R(0)||^2 = C n d / delta, R = c delta lambda_0 / (d n^2)."""
     return _solve_for_m(movement_radius(d, C * n * d / delta, lambda_0)**2, (c * delta * lambda_0 / (d * n**2))**2)
 
 
-@functools.cache
+@derivation
 def joint_radius_constant() -> sp.Expr:
     """sqrt(3/4) - sqrt(1/2): sigma_min(Phi) may drop from sqrt(3 m mu_0 / 4) to sqrt(m mu_0 / 2)."""
     return sp.sqrt(sp.Rational(3, 4)) - sp.sqrt(sp.Rational(1, 2))
 
 
-@functools.cache
+@derivation
 def joint_width() -> sp.Expr:
     """Joint training: (4 / mu_0) alpha ||X||_2 ||R(0)||_F <= c sqrt(m mu_0) / ||X||_2, solved for m."""
     movement = 4 / mu_0 * alpha * X_norm * sp.sqrt(C * n * d / delta)
     return _solve_for_m(movement**2, (c * sp.sqrt(m * mu_0) / X_norm)**2)
 
 
-@functools.cache
+@derivation
 def residual_constant() -> sp.Expr:
     """C with E ||R(0)||_F^2 = C n d at unit init scales (Markov then gives C n d / delta)."""
     return sp.simplify(2 * initial_loss().subs({s_a: 1, s_w: 1}) / (n * d))
@@ -105,7 +104,7 @@ def trainable(joint: bool) -> sp.Expr:
     return (2 if joint else 1) * m * d
 
 
-@functools.cache
+@derivation
 def counting_floor(joint: bool) -> sp.Expr:
     """The width at which the trainable parameters equal the n d equations of interpolation."""
     (root,) = sp.solve(sp.Eq(trainable(joint), n * d), m)

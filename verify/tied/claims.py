@@ -10,6 +10,7 @@ import sympy as sp
 from numeric import tied_gd
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
+from verify.derived import derivation
 from verify.limits import Cost
 from verify.measure import gamma
 from verify.space import TIED_ACTIVATIONS, Activation, z
@@ -82,7 +83,7 @@ dist_sq, eps = sp.Symbol("dist_sq", nonnegative=True), sp.Symbol("eps", real=Tru
 TRIALS = 200  # random instances per repetition; the worst one is judged
 
 
-@functools.cache
+@derivation
 def step_lemma() -> tuple[sp.Expr, sp.Expr]:
     """(bound, leftover) of ||z - zeta g - z*||^2 for (alpha, beta, eps)-correlated g: expanding the
     square and using <g, Delta> >= alpha ||Delta||^2 + beta ||g||^2 - eps (its coefficient -2 zeta

@@ -19,12 +19,12 @@ root; the Hessian of L at w = c s has the Jacobian eigenvalues of the local-rate
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
 
+from verify.derived import derivation
 from verify.tied import mixture, nonneg, sparse_coding, theory as tied
 from verify.space import Activation, hard_threshold, indicator, relu
 from verify.tied.theory import a, b, c, kappa_1, kappa_2, nu, sigma, z
@@ -65,7 +65,7 @@ def _plane(expr_in_w: sp.Expr) -> sp.Expr:
     return out
 
 
-@functools.cache
+@derivation
 def unit_loss(activation: Activation) -> sp.Expr:
     """L_unit(a, nu) = E 1/2 ||y - w sigma(<w, y> + b)||^2 of one active unit, y = x s + eta."""
     W, bias = sp.Matrix([[w1, w2, 0]]), sp.Matrix([b])
@@ -75,7 +75,7 @@ def unit_loss(activation: Activation) -> sp.Expr:
     return _plane(expectation(loss))
 
 
-@functools.cache
+@derivation
 def active_gradient(activation: Activation) -> tuple[sp.Expr, sp.Expr]:
     """(T, U) with E grad_w ell = T s + U w for one active unit: `theory.gradient`'s per-sample
     gradient with sigma and sigma' at their active pieces, averaged by `expectation` (for the
@@ -124,6 +124,7 @@ def in_weights(loss: sp.Expr) -> sp.Expr:
     return sp.expand(loss.subs({a: w1, nu: w1**2 + w2**2}))
 
 
+@derivation
 def gradient_residual(loss: sp.Expr, T: sp.Expr, U: sp.Expr) -> sp.Matrix:
     """grad_w L by `sp.diff` in (w1, w2) minus the expected gradient T s + U w, simplified: 0 for
     the derived loss (E grad = grad E where the unit stays active)."""

@@ -15,6 +15,7 @@ import sympy as sp
 
 from numeric import dictionary, tied_gd
 from verify import space
+from verify.derived import derivation
 from verify.tied import theory as tied
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Sweep, Tex
 from verify.limits import Cost
@@ -26,7 +27,7 @@ zeta_pi, c_star = sp.Symbol("zeta_pi", positive=True), sp.Symbol("c_star", posit
 b, sigma, n, mu = tied.b, tied.sigma, sp.Symbol("n", positive=True), sp.Symbol("mu", positive=True)
 
 
-@functools.cache
+@derivation
 def expected_gradient() -> tuple[sp.Expr, sp.Expr]:
     """(T, U): grad_{W_j} L = pi_j (T s_j + U W_j) in a = <W_j, s_j>, nu = ||W_j||^2."""
     return tuple(e.subs(ONE_HOT) for e in tied.expected_unit_gradient())
@@ -42,6 +43,7 @@ def scale(b_: float, sigma_: float) -> float:
     return tied.admissible_root(scale_equation(), {"b": b_, "sigma": sigma_}, max(0.0, -b_) + 1e-9, 4.0)
 
 
+@derivation
 def contraction_factor() -> sp.Expr:
     """max |1 - zeta pi lambda| over the tangential and radial eigenvalues at c = c_star."""
     eigen = tied.jacobian_eigenvalues(*expected_gradient())

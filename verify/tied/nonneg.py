@@ -12,11 +12,10 @@ claims live in `nonneg_claims.py`.
 
 from __future__ import annotations
 
-import functools
-
 import sympy as sp
 
 from verify import space
+from verify.derived import derivation
 from verify.tied import mixture, theory as tied
 
 C, C_prime = sp.symbols("C C_prime", positive=True)  # the code law's support [C, C']
@@ -25,13 +24,13 @@ zeta_q, c_star = sp.Symbol("zeta_q", positive=True), sp.Symbol("c_star", positiv
 b, c = tied.b, tied.c
 
 
-@functools.cache
+@derivation
 def code_moments() -> dict[sp.Symbol, sp.Expr]:
     """{kappa_1: E x, kappa_2: E x^2} of x ~ U[C, C'], from the law (`space.uniform(C, C')`)."""
     return {kappa: sp.factor(moment) for kappa, moment in tied.code_moments(space.uniform(C, C_prime)).items()}
 
 
-@functools.cache
+@derivation
 def expected_gradient() -> tuple[sp.Expr, sp.Expr]:
     """(T, U): grad_{A_i} L = q_i (T A*_i + U A_i) in a = <A_i, A*_i>, nu = ||A_i||^2, kappa_1, kappa_2."""
     return tuple(e.subs(tied.sigma, 0) for e in tied.expected_unit_gradient())
@@ -53,20 +52,20 @@ def eigenvalues() -> tuple[sp.Expr, sp.Expr]:
     return tied.jacobian_eigenvalues(*expected_gradient())
 
 
-@functools.cache
+@derivation
 def in_codes(expr: sp.Expr) -> sp.Expr:
     """`expr` with kappa_1, kappa_2 of the uniform law on [C, C']."""
     return sp.factor(expr.subs(code_moments()))
 
 
-@functools.cache
+@derivation
 def contraction_factor() -> sp.Expr:
     """max |1 - zeta q_i lambda| over both eigenvalues at c = c_star, with zeta_q = zeta q_i."""
     eigen = (in_codes(e).subs(c, c_star) for e in eigenvalues())
     return tied.contraction(tuple(eigen)).subs(tied.zeta, zeta_q)
 
 
-@functools.cache
+@derivation
 def scale_bound() -> sp.Expr:
     """c_up = 1 - F(1) / F'(1) >= c*: F is convex on c >= 1 when F''(1) > 0 (F'' is increasing
     in c), so its tangent at c = 1 lies below it and crosses zero after the root."""
@@ -74,7 +73,7 @@ def scale_bound() -> sp.Expr:
     return sp.simplify(1 - F.subs(c, 1) / sp.diff(F, c).subs(c, 1))
 
 
-@functools.cache
+@derivation
 def hypotheses() -> tuple[sp.Basic, ...]:
     """The window of sec. 6 at k = 1, for every A_i within delta of the segment from A*_i to
     c_up A*_i: one root c* in (1, c_up) (F(1) < 0 < F'(1), F''(1) > 0); off the support,
@@ -91,7 +90,7 @@ def stable_step() -> sp.Basic:
     return sp.Lt(zeta_q * radial, 2)
 
 
-@functools.cache
+@derivation
 def mixture_pairs(sigma_: sp.Expr = sp.Integer(0)) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
     """(sec. 6 at kappa_1 = kappa_2 = 1, sec. 4 at noise sigma_) for the fixed-point residual and
     both eigenvalues (over q_i = pi_j): equal at sigma_ = 0, the mixture being this model with x = 1."""

@@ -20,6 +20,7 @@ import sympy as sp
 from numeric import dictionary, tied_gd
 from numeric.tied_gd import Inclusion
 from verify import space
+from verify.derived import derivation
 from verify.tied import theory as tied
 from verify.bridge import compile_expr
 from verify.param import Choices, Param
@@ -82,7 +83,7 @@ def inclusion_values(k_: int, m_: int) -> Inclusion:
     return Inclusion(*(float(f(k_, m_)) for f in _inclusion_fns()))
 
 
-@functools.cache
+@derivation
 def leading_gradient() -> tuple[sp.Expr, sp.Expr]:
     """(T, U): the k = 1 expected gradient of a column is q (T A* + U A), in lambda = a, nu = ||A||^2."""
     T, U = tied.expected_unit_gradient()

@@ -11,12 +11,11 @@ take the code law as a parameter: kappa_2 = E x^2 is derived from it.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import sympy as sp
 
 from numeric import dictionary
+from verify.derived import derivation
 from verify.tied import theory as tied
 from verify.bridge import compile_expr
 from verify.claim import Claim, Kind, Measurement, Param, Setting, Status, Tex
@@ -32,7 +31,7 @@ d, q = sp.Symbol("d", positive=True), tied.q
 g_sq, e_sq = sp.Symbol("g_sq", positive=True), sp.Symbol("e_sq", nonnegative=True)
 
 
-@functools.cache
+@derivation
 def idealised() -> dict[str, sp.Expr]:
     """<g, Delta>, ||g||^2, alpha_0, beta_0 of the idealised gradient at distance d (||A_i|| = 1), in
     q and kappa_2."""

@@ -19,6 +19,7 @@ import sympy as sp
 from numeric.tied_gd import Unit
 from verify import space
 from verify.bridge import compile_expr
+from verify.derived import derivation
 from verify.space import Activation
 
 __all__ = ["z", "tau", "a", "nu", "c", "b", "sigma", "kappa_1", "kappa_2", "q", "zeta", "activations", "unit",
@@ -58,7 +59,7 @@ def per_sample_loss(W: sp.Matrix, V: sp.Matrix, bias: sp.Matrix, y: sp.Matrix) -
     return (r.T * r)[0] / 2
 
 
-@functools.cache
+@derivation
 def gradient(m: int = 2, n: int = 3) -> dict[str, sp.Matrix]:
     """d ell / dW (m, n) of the tied loss, by `sp.diff`, split into the decoder and the tied terms.
 
@@ -95,7 +96,7 @@ def gradient_identity_residual(m: int = 2, n: int = 3) -> sp.Matrix:
     return (g["total"] - identity).applyfunc(sp.expand)
 
 
-@functools.cache
+@derivation
 def expected_unit_gradient() -> tuple[sp.Expr, sp.Expr]:
     """(T, U) with E[grad_w ell | unit active, linear] = T s + U w, in a = <w, s>, nu = ||w||^2.
 
