@@ -134,8 +134,8 @@ def _text(value) -> str | None:
         parts = []
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
-            if callable(v) and not isinstance(v, sp.Basic):
-                continue  # a law's sampler: it draws, it derives nothing
+            if not f.compare and callable(v) and not isinstance(v, sp.Basic):
+                continue  # a law's sampler: outside its equality, it draws and derives nothing
             part = _text(v)
             if part is None:
                 return None

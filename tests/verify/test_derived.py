@@ -1,6 +1,7 @@
 """The disk cache of derivations: read back as derived, keyed by exact forms and the code, never
 trusted when it cannot be read, off on request, and bypassed by the snapshot check."""
 
+import dataclasses
 import os
 import pickle
 import time
@@ -57,6 +58,12 @@ def test_a_law_is_keyed_by_its_random_variable_not_its_name():
     assert one == other  # equal in the process (by name), so the disk key must tell them apart
     assert derived._text(one) != derived._text(other)
     assert "NormalDistribution" in derived._text(one)
+    assert derived._text(Holder(lambda: 0)) is None  # a callable that takes part in equality: not kept
+
+
+@dataclasses.dataclass(frozen=True)
+class Holder:
+    fn: object
 
 
 def test_an_unreadable_entry_is_derived_again_and_replaced(folder):
@@ -126,7 +133,6 @@ def test_the_code_hash_covers_every_source_file(tmp_path, monkeypatch):
     monkeypatch.undo()
     derived._code.cache_clear()
     assert len(set(hashes)) == len(hashes)
-
 
 
 def test_entries_of_other_code_are_removed_once_stale(folder):
