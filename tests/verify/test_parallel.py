@@ -235,7 +235,10 @@ def test_an_interrupted_parallel_report_keeps_the_claims_judged(tmp_path):
     out = tmp_path / "report"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "verify", "report", "--jobs", "2", "--seeds", "2", "--out", str(out)]
-    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    # Ctrl-C as a terminal delivers it, even where the suite runs as a background job (whose
+    # commands a shell starts with SIGINT ignored, which a child inherits)
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = []
     for line in run.stderr:  # two claims judged, then Ctrl-C
         seen.append(line)
