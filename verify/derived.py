@@ -10,7 +10,8 @@ exact forms (`srepr`, with assumptions; a `Law` by its random variable, so a use
 name does not share a user's other law's entry). <code> is a hash of every source file of the
 toolkit and of the Python, NumPy and SymPy versions: any change to the code derives everything
 again, and the entries of other versions unused for STALE_DAYS are removed. Values that do not
-round-trip (a quadrature kernel holds a compiled function) are kept in the process only.
+round-trip, reading back as other forms (a quadrature kernel holds a compiled function; SymPy
+re-evaluates an unevaluated product as it unpickles it), are kept in the process only.
 
 <cache> is `$AEVERIFY_CACHE_DIR`, else `$XDG_CACHE_HOME/aeverify`, else `~/.cache/aeverify`;
 `AEVERIFY_CACHE_DIR=off` keeps nothing on disk, and `aeverify snapshot` (the derivations'
@@ -90,12 +91,26 @@ def _kept(name: str, call: tuple, derive):
     except Exception:  # missing, unreadable, or written by a version that pickles otherwise
         pass
     value = derive()
-    if _storable(value):
+    blob = _round_trip(value)
+    if blob is not None:
         if not code.exists():
             _prune(root)
-        with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            write_bytes_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with contextlib.suppress(OSError):
+            write_bytes_atomic(path, blob)
     return value
+
+
+def _round_trip(value) -> bytes | None:
+    """`value` pickled, if it reads back as the very same forms (`srepr`); else None. SymPy rebuilds
+    what it unpickles with evaluation, so an unevaluated form (a factored Mul(1/2, C + C')) would
+    come back distributed, print otherwise and change a report: it is kept in the process only."""
+    if not _storable(value) or _text(value) is None:
+        return None
+    try:
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return blob if _text(pickle.loads(blob)) == _text(value) else None
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
 
 
 def _prune(root: Path) -> None:
@@ -121,7 +136,7 @@ def _code() -> str:
 
 def _text(value) -> str | None:
     """The exact form of an argument, or None for one without (the call is then not kept on disk)."""
-    if isinstance(value, sp.Basic):
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
         return sp.srepr(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return repr(value)
@@ -130,6 +145,9 @@ def _text(value) -> str | None:
     if isinstance(value, (tuple, list)):
         parts = [_text(v) for v in value]
         return None if None in parts else f"({', '.join(parts)})"
+    if isinstance(value, dict):
+        parts = [(_text(k), _text(v)) for k, v in value.items()]
+        return None if any(None in kv for kv in parts) else "{" + ", ".join(sorted(f"{k}: {v}" for k, v in parts)) + "}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         parts = []
         for f in dataclasses.fields(value):

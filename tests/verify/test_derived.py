@@ -110,6 +110,15 @@ def test_values_that_do_not_round_trip_stay_in_the_process(folder):
     assert derived._storable((sp.Integer(1), {"a": sp.Matrix([[sp.pi]])}, None, kernels.Strategy.WEDGES))
 
 
+def test_a_form_that_reads_back_otherwise_stays_in_the_process(folder):
+    C, D = sp.symbols("C D", positive=True)
+    factored = sp.factor((C + D) / 2)  # Mul(1/2, C + D): unpickled, SymPy distributes the 1/2
+    assert sp.srepr(pickle.loads(pickle.dumps(factored))) != sp.srepr(factored)
+    assert derived.derivation(lambda: factored)() is factored and not folder.exists()
+    kept = {C: sp.expand(factored), "m": sp.Matrix([[C, 1]])}
+    assert derived._round_trip(kept) is not None  # the same forms read back: kept on disk
+
+
 @pytest.mark.parametrize("activation", [relu(), erf()], ids=str)
 def test_closed_form_kernels_read_back_as_derived(folder, activation):
     derive = kernels.closed_forms.__wrapped__
