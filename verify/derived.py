@@ -104,7 +104,7 @@ def _round_trip(value) -> bytes | None:
     """`value` pickled, if it reads back as the very same forms (`srepr`); else None. SymPy rebuilds
     what it unpickles with evaluation, so an unevaluated form (a factored Mul(1/2, C + C')) would
     come back distributed, print otherwise and change a report: it is kept in the process only."""
-    if not _storable(value) or _text(value) is None:
+    if _text(value) is None:
         return None
     try:
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -135,9 +135,11 @@ def _code() -> str:
 
 
 def _text(value) -> str | None:
-    """The exact form of an argument, or None for one without (the call is then not kept on disk)."""
+    """The exact form of an argument or a value, or None for one without (not kept on disk). An
+    applied undefined function has none: its srepr is its name, not the implementation a quadrature
+    kernel carries."""
     if isinstance(value, (sp.Basic, sp.MatrixBase)):
-        return sp.srepr(value)
+        return None if value.atoms(AppliedUndef) else sp.srepr(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return repr(value)
     if isinstance(value, enum.Enum):
@@ -147,7 +149,9 @@ def _text(value) -> str | None:
         return None if None in parts else f"({', '.join(parts)})"
     if isinstance(value, dict):
         parts = [(_text(k), _text(v)) for k, v in value.items()]
-        return None if any(None in kv for kv in parts) else "{" + ", ".join(sorted(f"{k}: {v}" for k, v in parts)) + "}"
+        if any(None in kv for kv in parts):
+            return None
+        return "{" + ", ".join(sorted(f"{k}: {v}" for k, v in parts)) + "}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         parts = []
         for f in dataclasses.fields(value):
@@ -161,20 +165,3 @@ def _text(value) -> str | None:
         return f"{type(value).__module__}.{type(value).__qualname__}({', '.join(parts)})"
     return None
 
-
-def _storable(value) -> bool:
-    """Whether `value` round-trips through pickle as the same thing: SymPy expressions without
-    applied undefined functions (a compiled quadrature kernel), and plain containers of them."""
-    if isinstance(value, sp.Basic):
-        return not value.atoms(AppliedUndef)
-    if isinstance(value, sp.MatrixBase):
-        return not any(entry.atoms(AppliedUndef) for entry in value)
-    if value is None or isinstance(value, (bool, int, float, str, enum.Enum)):
-        return True
-    if isinstance(value, (tuple, list)):
-        return all(_storable(v) for v in value)
-    if isinstance(value, dict):
-        return all(_storable(k) and _storable(v) for k, v in value.items())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return all(_storable(getattr(value, f.name)) for f in dataclasses.fields(value))
-    return False
