@@ -128,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                ["n", "m", "k", "accuracy", "samples", "achieved", "exact_s", "monte_carlo_s", "speedup"]),
         _table("Derivations: cold (a fresh process, nothing kept), from the disk (a fresh process), in-process",
                results.get("derivation", []), ["model", "cold_s", "disk_s", "cached_s"]),
-        _table("Start-up: a fresh process, derivations not kept (cold) and kept on disk, seconds",
-               results.get("startup", []), ["command", "cold_s", "kept_s"]),
+        _table(f"Start-up: a fresh process, derivations not kept (cold) and kept on disk, and the floor "
+               f"(`python -c '{startup.FLOOR}'`) timed beside each, seconds",
+               results.get("startup", []), ["command", "cold_s", "kept_s", "floor_s"]),
         _table("Cold quick report", results.get("report", []), ["seconds", "exit", "summary"]),
         "", *(f"SKIPPED peer {name}: not installed (pip install \".[bench]\")" for name in skipped),
         *_verdicts(results),

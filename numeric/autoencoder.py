@@ -18,10 +18,11 @@ import numpy as np
 # Bytes of the (n, block) pre-activations that the weak regime's step handles at a time on a wide
 # unbatched network: a block stays in the 2-core machine's cache from its product through the
 # rectification and masking to the next product, where the whole (n, m) array (64 MiB at n = 1000,
-# m = 8192) goes through memory in each of those passes. At that size: 86-89 ms a step against
-# 95 ms (weak, float64), 76-79% of the GEMM rate against 72%. Joint and tied steps need the whole
-# rectified array again after the residual (their third product), and blocking their forward pass
-# made them slower (119-127 ms against 115-117 ms), so they stay unblocked.
+# m = 8192, float64) goes through memory in each of those passes. At that size, timed beside each
+# other: 84-87 ms a step against 90-91 ms, 72-77% of the GEMM rate against 67-74%; in float32 the
+# same time within the noise (44-52 ms against 43-49). Joint and tied steps need the whole rectified
+# array again after the residual (their third product): blocking their forward pass made them
+# slower (119-127 ms against 115-117 ms), so they stay unblocked.
 BLOCK_BYTES = 4 << 20
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from verify import space
+from verify.derived import derivation
 from verify.ntk import quadrature
 from verify.ntk.kernels import Strategy, kernels, t
 from verify.ntk.moments import (RELU, NotDerived, d, initial_loss, n, output_energy, relu_moment, s_a, s_w,
@@ -48,6 +49,7 @@ def taylor(expr: sp.Expr, order: int = 8) -> list[sp.Expr]:
     return [poly.coeff(t, k) for k in range(order)]
 
 
+@derivation
 def orthonormal_eigenvalue(kernel: sp.Expr) -> sp.Expr:
     """lambda_min of k(X X^T) for orthonormal X, n >= 2.
 

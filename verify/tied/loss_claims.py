@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy.optimize import minimize_scalar
 
 from numeric import dictionary, landscape
 from numeric.tied_gd import Unit, sample_loss
@@ -182,6 +181,8 @@ def measure_minimiser(params, rng, case: LossCase, loss: sp.Expr | None) -> Meas
     """The minimiser of L(c s) over BRACKET (bounded Brent on the compiled loss); c_star: the scale
     claims' root. The error: Brent's final bracket (2 (sqrt(eps) c + XATOL / 3)) plus how far a
     minimum is located from values off by delta_f: sqrt(2 delta_f / L'')."""
+    from scipy.optimize import minimize_scalar  # a fifth of a second: only where a minimiser is measured
+
     ray = losses.along_scale(case.loss(loss))
     f = _at(ray, ["c"], params)
     found = minimize_scalar(lambda v: float(f(v)), bounds=BRACKET, method="bounded", options={"xatol": XATOL})
