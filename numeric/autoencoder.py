@@ -15,16 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Bytes of the (n, block) pre-activations that the weak regime's step handles at a time on a wide
-# unbatched network: a block stays in the 2-core machine's cache from its product through the
-# rectification and masking to the next product, where the whole (n, m) array (64 MiB at n = 1000,
-# m = 8192, float64) goes through memory in each of those passes. At that size, timed beside each
-# other: 84-87 ms a step against 90-91 ms, 72-77% of the GEMM rate against 67-74%; in float32 the
-# same time within the noise (44-52 ms against 43-49). Joint and tied steps need the whole rectified
-# array again after the residual (their third product): blocking their forward pass made them
-# slower (119-127 ms against 115-117 ms), so they stay unblocked.
-BLOCK_BYTES = 4 << 20
-
 
 class Regime(enum.Enum):
     WEAK = "weak"  # the encoder W is trained, the decoder A stays at its random initialisation
@@ -95,14 +85,9 @@ def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray,
     returned as the transpose of a (d, m) array. The two (n, m) intermediates live in `scratch`
     (`scratch_for`) when given, and are rectified and masked in place: a freshly allocated (n, m)
     array costs about as much as a product in page faults. Checked against finite differences in
-    the tests. A wide unbatched network in the weak regime takes its products by blocks of neurons
-    (`BLOCK_BYTES`).
+    the tests.
     """
     m = W.shape[-2]
-    if regime is Regime.WEAK and W.ndim == X.ndim == 2:
-        block = BLOCK_BYTES // (X.shape[0] * np.result_type(W, X).itemsize)
-        if m >= 2 * block:
-            return _weak_by_blocks(W, A, X, block, scratch)
     Phi, G = (None, None) if scratch is None else scratch
     Phi = np.matmul(X, _t(W), out=Phi)
     S = Phi >= 0
@@ -123,36 +108,6 @@ def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray,
         grad_A = _t(R) @ Phi
         grad_A *= scale
     return Step(0.5 * np.sum(R**2, axis=(-2, -1)), S, _t(grad_WT), grad_A)
-
-
-def _weak_by_blocks(W: np.ndarray, A: np.ndarray, X: np.ndarray, block: int,
-                    scratch: tuple[np.ndarray, np.ndarray] | None) -> Step:
-    """`evaluate` in the weak regime, `block` neurons at a time: U^T = sum over blocks of
-    A_b relu(X W_b^T)^T, then grad_W_b = ((R A_b) o S_b)^T X / sqrt(m) block by block, the (n, block)
-    intermediates in the first n block entries of the scratch arrays (contiguous)."""
-    (n, d), m = X.shape, W.shape[0]
-    dtype = np.result_type(W, X)
-    Phi, G = (np.empty(n * block, dtype) for _ in range(2)) if scratch is None else (s.reshape(-1) for s in scratch)
-    Phi, G = (M[:n * block].reshape(n, block) for M in (Phi, G))
-    S = np.empty((n, m), bool)
-    UT, product = np.zeros((d, n), dtype), np.empty((d, n), dtype)
-    blocks = [slice(start, min(start + block, m)) for start in range(0, m, block)]
-    for b in blocks:
-        P = np.matmul(X, _t(W[b]), out=Phi[:, :b.stop - b.start])
-        np.greater_equal(P, 0, out=S[:, b])
-        np.maximum(P, 0, out=P)
-        UT += np.matmul(A[:, b], _t(P), out=product)
-    scale = 1 / math.sqrt(m)
-    R = _t(UT)
-    R *= scale
-    R -= X
-    grad_WT = np.empty((d, m), dtype)
-    for b in blocks:
-        RA = np.matmul(R, A[:, b], out=G[:, :b.stop - b.start])
-        RA *= S[:, b]
-        np.matmul(_t(X), RA, out=grad_WT[:, b])
-    grad_WT *= scale
-    return Step(0.5 * np.sum(R**2), S, _t(grad_WT), None)
 
 
 def kink_distance(W: np.ndarray, V: np.ndarray, X: np.ndarray) -> float:

@@ -37,29 +37,6 @@ def test_gradients_match_central_differences_below_the_nearest_kink(regime, seed
     assert step.loss == pytest.approx(_loss(regime, W, A, X), rel=1e-12)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("scratch", [False, True])
-def test_the_weak_step_by_blocks_of_neurons_is_the_whole_step(monkeypatch, dtype, scratch):
-    """A wide network's weak step goes by blocks of neurons (here 16, the last one short): the same
-    loss, pattern and gradient as the unblocked step, which the test above checks."""
-    rng = np.random.default_rng(3)
-    n, d, m = 12, 5, 16 * 4 + 5
-    X = data.unit_rows(n, d, rng).astype(dtype)
-    W, A = (M.astype(dtype) for M in autoencoder.init_weights(m, d, rng))
-    monkeypatch.setattr(autoencoder, "BLOCK_BYTES", 1 << 40)
-    whole = evaluate(Regime.WEAK, W, A, X)
-    monkeypatch.setattr(autoencoder, "BLOCK_BYTES", n * np.dtype(dtype).itemsize * 16)
-    spy, by_blocks = [], autoencoder._weak_by_blocks
-    monkeypatch.setattr(autoencoder, "_weak_by_blocks", lambda *a: spy.append(a[3]) or by_blocks(*a))
-    blocked = evaluate(Regime.WEAK, W, A, X, autoencoder.scratch_for(W, X) if scratch else None)
-    assert spy == [16]
-    assert blocked.grad_W.dtype == blocked.loss.dtype == dtype and blocked.grad_A is None
-    np.testing.assert_array_equal(blocked.pattern, whole.pattern)
-    rtol = 10 * float(np.finfo(dtype).eps) * m
-    np.testing.assert_allclose(blocked.grad_W, whole.grad_W, rtol=rtol, atol=rtol * np.abs(whole.grad_W).max())
-    assert blocked.loss == pytest.approx(whole.loss, rel=rtol)
-
-
 def test_a_kink_crossing_step_is_what_the_distance_rules_out():
     rng = np.random.default_rng(0)
     X = data.unit_rows(4, 3, rng)
