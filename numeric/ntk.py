@@ -9,15 +9,18 @@ matrix: the encoder Gram, which is not Kronecker at finite width, is a matrix-fr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.linalg
-from scipy.sparse.linalg import LinearOperator
 
 from numeric.autoencoder import relu
 from numeric.spectra import Eigenvalue, lambda_min
 from verify.ntk import theory
 from verify.bridge import compile_expr
 from verify.space import Activation
+
+if TYPE_CHECKING:
+    from scipy.sparse.linalg import LinearOperator
 
 
 # Rows count as unit-norm within this: data normalised in float32 still qualify, nothing looser does.
@@ -84,7 +87,7 @@ def decoder_gram(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 def kron_eye(K: np.ndarray, d: int) -> LinearOperator:
     """K kron I_d as an operator on C-order flattened (n, d) matrices: V -> K V."""
     n = K.shape[0]
-    return LinearOperator((n * d, n * d), matvec=lambda v: (K @ v.reshape(n, d)).ravel(), dtype=float)
+    return _operator(n * d, lambda v: (K @ v.reshape(n, d)).ravel())
 
 
 def encoder_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
@@ -105,7 +108,7 @@ def encoder_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
         P *= S
         return (A @ P.T).T.ravel() / m  # A P^T reads P row-major: faster than P A^T
 
-    return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
+    return _operator(n * d, matvec)
 
 
 def joint_gram(W: np.ndarray, A: np.ndarray, X: np.ndarray) -> LinearOperator:
@@ -130,7 +133,7 @@ def tied_gram(W: np.ndarray, X: np.ndarray) -> LinearOperator:
         V = (Phi.T @ R + (S * (R @ W.T)).T @ X) / m
         return ((Phi @ V + (S * (X @ V.T)) @ W) / m).ravel()
 
-    return LinearOperator((n * d, n * d), matvec=matvec, dtype=float)
+    return _operator(n * d, matvec)
 
 
 def kronecker_sum(W: np.ndarray, A: np.ndarray, X: np.ndarray, joint: bool):
@@ -156,6 +159,8 @@ def kronecker_sum_inverse(P: np.ndarray, Q: np.ndarray, F: np.ndarray) -> Linear
     With Z^T P Z = I, Z^T F Z = diag(beta) (generalized eigenproblem, P > 0) and Q = U diag(q) U^T,
     the sum is (Z^-T kron U) diag(beta_i + q_j) (Z^-1 kron U^T), inverted term by term.
     """
+    import scipy.linalg  # with scipy.sparse, a tenth of a second: only where an NTK's lambda_min is solved
+
     beta, Z = scipy.linalg.eigh(F, P)
     q, U = np.linalg.eigh(Q)
     scale = 1 / (beta[:, None] + q[None, :])
@@ -166,7 +171,15 @@ def kronecker_sum_inverse(P: np.ndarray, Q: np.ndarray, F: np.ndarray) -> Linear
         out = Z @ (((Z.T @ blocks @ U) * scale) @ U.T)
         return out.transpose(1, 2, 0).reshape(n * d, -1)
 
-    return LinearOperator((n * d, n * d), matvec=lambda v: matmat(v).ravel(), matmat=matmat, dtype=float)
+    return _operator(n * d, lambda v: matmat(v).ravel(), matmat)
+
+
+def _operator(size: int, matvec, matmat=None) -> LinearOperator:
+    """A symmetric float operator on vectors of `size` (SciPy's sparse solvers imported only here: a
+    tenth of a second that a claim without an empirical Gram does not pay)."""
+    from scipy.sparse.linalg import LinearOperator
+
+    return LinearOperator((size, size), matvec=matvec, matmat=matmat, dtype=float)
 
 
 def ntk_rank_bound(S: np.ndarray, d: int, joint: bool) -> int:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.linalg
-from scipy.sparse.linalg import LinearOperator, eigsh
+
+if TYPE_CHECKING:
+    from scipy.sparse.linalg import LinearOperator
 
 # Below this size the operator is formed and solved densely.
 DENSE_SIZE = 64
@@ -44,6 +46,8 @@ def spectral_norm(op: LinearOperator, rng: np.random.Generator) -> float:
     """||op||_2 = max |eigenvalue| of a symmetric operator; the start vector comes from `rng`."""
     if op.shape[0] == 1:
         return float(abs(op.matvec(np.ones(1))[0]))
+    from scipy.sparse.linalg import eigsh  # with scipy.linalg a tenth of a second, paid where a solve runs
+
     top = eigsh(op, k=1, which="LM", v0=rng.standard_normal(op.shape[0]), return_eigenvectors=False)
     return float(abs(top[0]))
 
@@ -107,6 +111,8 @@ def _ritz(basis: np.ndarray, images: np.ndarray) -> tuple[float, np.ndarray]:
     """The smallest Ritz pair on span(basis): (theta, coefficients). A direction that has become
     dependent on the others (Gram matrix near singular, as happens near convergence) is dropped:
     its coefficient is 0."""
+    import scipy.linalg  # imported where a solve runs: see spectral_norm
+
     full = len(basis)
     while True:
         gram = basis @ basis.T
