@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.gd_step import jax_peers, torch_peers
-from benchmarks.timing import interleaved
+from benchmarks.timing import PAUSE_S, interleaved
 from numeric import data
 from numeric.autoencoder import Regime
 from numeric.gd import Record, run_gd
@@ -39,7 +39,7 @@ def run(rng: np.random.Generator, quick: bool) -> list[dict]:
                 racers["jax"] = jax.sweep(regime, X, W, A, ETA, steps)
             if torch is not None:
                 racers["torch"] = torch.sweep(regime, X, W, A, ETA, steps)
-            t = interleaved(racers, repeats=1 if quick else REPEATS)
+            t = interleaved(racers, repeats=1 if quick else REPEATS, pause=PAUSE_S)
             row = {"regime": regime.value, "n": N, "d": D, "m": m, "networks": NETWORKS, "steps": steps}
             for name, seconds in t.items():
                 row[f"{name}_s"] = seconds

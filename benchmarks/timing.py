@@ -11,26 +11,27 @@ from pathlib import Path
 # Repetitions of each timed call after one warm-up; the median is reported (robust to a noisy
 # neighbour), the calls of the contenders interleaved so that a slow spell hits them all.
 REPEATS = 5
-# Seconds of idle before a settled call (`interleaved(settle=True)`).
+# Seconds of idle before a timed call, where asked for (`pause`).
 PAUSE_S = 0.2
 
 
-def interleaved(contenders: Mapping[str, Callable[[], object]], repeats: int = REPEATS,
+def interleaved(contenders: Mapping[str, Callable[[], object]], repeats: int = REPEATS, pause: float = 0.0,
                 settle: bool = False) -> dict[str, float]:
     """Median seconds per call of each contender, after one warm-up call each.
 
-    settle: each timed call follows a pause and an untimed call of the same contender, so that it
-    runs as the steps of a loop do. A threaded library's workers keep spinning for a while after
-    its call returns (OpenBLAS's, XLA's, OpenMP's), which helps its own next call and slows any
-    other library's: timed back to back, the large GD step came out 1.31-1.42x faster than JAX's,
-    and settled 1.03-1.23x (the same machine, minutes apart)."""
+    A threaded library's workers keep spinning for a while after its call returns (OpenBLAS's,
+    XLA's, OpenMP's), which helps its own next call and slows any other library's: `pause` seconds
+    of idle before each timed call let them stop. settle: each timed call also follows an untimed
+    call of the same contender, so that it runs as the steps of a loop do. Timed back to back, the
+    large GD step came out 1.31-1.42x faster than JAX's, and settled 1.03-1.23x (the same machine,
+    minutes apart)."""
     for fn in contenders.values():
         fn()
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
+            time.sleep(pause)
             if settle:
-                time.sleep(PAUSE_S)
                 fn()
             start = time.perf_counter()
             fn()
