@@ -91,7 +91,10 @@ def evaluate(regime: Regime, W: np.ndarray, A: np.ndarray | None, X: np.ndarray,
     Phi, G = (None, None) if scratch is None else scratch
     Phi = np.matmul(X, _t(W), out=Phi)
     S = Phi >= 0
-    np.maximum(Phi, 0, out=Phi)
+    # against a row of zeros, not the scalar 0: NumPy's maximum with a broadcast scalar is not
+    # vectorised (20 us against 40 at n = 16, m = 64, 64 networks; 3.6 ms against 4.7 at n = 1000,
+    # m = 8192): a whole evaluation 4-7% faster at both sizes
+    np.maximum(Phi, np.zeros(m, Phi.dtype), out=Phi)
     tied = regime is Regime.TIED
     scale = 1 / m if tied else 1 / math.sqrt(m)
     R = _t((_t(W) if tied else A) @ _t(Phi))  # U, through U^T = A Phi^T
