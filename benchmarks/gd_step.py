@@ -92,7 +92,8 @@ def run(rng: np.random.Generator, quick: bool) -> list[dict]:
         X = data.unit_rows(n, d, rng).astype(dtype)
         W, A = (M.astype(dtype) for M in init_weights(m, d, rng))
         for regime in Regime:
-            t = interleaved(contenders(regime, W, A, X, compiled=m == m_full) | {"gemm": gemm(rng, dtype)}, pause=PAUSE_S, settle=True)
+            racers = contenders(regime, W, A, X, compiled=m == m_full) | {"gemm": gemm(rng, dtype)}
+            t = interleaved(racers, pause=PAUSE_S, settle=True)  # as the steps of a loop run
             flops, peak = PRODUCTS[regime] * 2 * n * d * m, 2 * GEMM_SIZE**3 / t["gemm"]
             row = {"regime": regime.value, "dtype": np.dtype(dtype).name, "n": n, "d": d, "m": m,
                    "numpy_s": t["numpy"], "gflops": flops / t["numpy"] / 1e9, "gemm_gflops": peak / 1e9,
