@@ -8,7 +8,7 @@ import numpy as np
 
 from benchmarks.timing import PAUSE_S, interleaved
 from numeric import data
-from numeric.autoencoder import Regime, evaluate, init_weights, scratch_for
+from numeric.autoencoder import Regime, evaluate, init_weights, scratch_for, step_layout
 
 # The issue's size, then a scaling series in the width m at the same n, d (float64).
 SIZE = (1000, 100, 8192)
@@ -53,7 +53,8 @@ def gemm(rng: np.random.Generator, dtype, size: int = GEMM_SIZE):
 
 
 def numpy_step(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, eta: float):
-    """aeverify's step as `numeric.gd.run_gd` takes it: evaluate in reused scratch, update in place."""
+    """aeverify's step as `numeric.gd.run_gd` takes it: evaluate in reused scratch, update W (given
+    in its `step_layout`) and A in place."""
     scratch = scratch_for(W, X)
 
     def step() -> None:
@@ -70,7 +71,7 @@ def numpy_step(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, eta:
 
 def contenders(regime: Regime, W: np.ndarray, A: np.ndarray, X: np.ndarray, compiled: bool) -> dict:
     """aeverify's step and every installed peer's, each on its own copy of the weights."""
-    out = {"numpy": numpy_step(regime, W.copy(), A.copy(), X, ETA)}
+    out = {"numpy": numpy_step(regime, step_layout(W), A.copy(), X, ETA)}
     torch, jax = torch_peers(), jax_peers()
     if torch is not None:
         out["torch"] = torch.gd_step(regime, W, A, X, ETA)

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numeric.autoencoder import Regime, evaluate, scratch_for
+from numeric.autoencoder import Regime, evaluate, scratch_for, step_layout
 
 # A loss this many times its initial value, or a non-finite one, means the run diverged.
 BLOWUP = 1e8
 # Bytes of working set (per network: the two (n, m) intermediates and the pattern, W, A and the
-# gradients) that one group of a batch may hold. A group within the 2 MiB second-level cache of the
-# 2-core machine runs its products there instead of in memory: at n = 16, d = 8 and 64 networks,
-# 2.0x faster than one group at m = 4096 (groups of one), 1.4x at m = 512 (groups of six); at
-# m = 64 all 64 networks form one group, as the NumPy calls' overhead dominates there.
-GROUP_BYTES = 2 << 20
+# gradients) that one group of a batch may hold, sized by measurement at n = 16, d = 8 with 64
+# networks: the groups then run their products in cache instead of memory (2.3x faster than one
+# group at m = 4096, where groups hold one network; 1.8x at m = 1024, groups of six), while at
+# m = 64 all 64 networks form one group, the NumPy calls' overhead dominating there (1.1x faster
+# than the two groups of a 2 MiB bound).
+GROUP_BYTES = 4 << 20
 
 
 class Diverged(FloatingPointError):
@@ -138,14 +139,15 @@ def _zeros_if(wanted: bool, steps: int, size: int) -> np.ndarray | None:
 
 def _descend(X, W0, A, regime, eta, steps, probe, lambda_every, until, record, out: _Records, part: slice):
     """GD on one group (W0: (b, m, d) or unbatched (m, d)); writes rows of `out` at columns `part`."""
-    W, A = W0.copy(), None if A is None else A.copy()
+    W, A = step_layout(W0), None if A is None else A.copy()
+    W0 = W.copy(order="K")  # in W's layout, as the movement's difference runs
     scratch = scratch_for(W, X)
     current = evaluate(regime, W, A, X, scratch)
     pattern0, loss0 = current.pattern, current.loss
     limit = np.where(np.isfinite(loss0), BLOWUP * loss0, -np.inf)  # a non-finite start diverged at 0
     stop = until * loss0
     active = np.ones(loss0.shape, bool)  # neither diverged nor at the `until` target
-    moved = np.empty(W.shape, W.dtype) if Record.MOVEMENT in record else None
+    moved = np.empty_like(W) if Record.MOVEMENT in record else None
     flipped = np.empty(pattern0.shape, bool) if Record.FLIPS in record else None
     nm = pattern0.shape[-1] * pattern0.shape[-2]
     cols = part if W.ndim == 3 else part.start

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from numeric import data
-from numeric.autoencoder import Regime
+from numeric.autoencoder import Regime, step_layout
 from numeric.gd import Record, run_gd
 
 ROOT = Path(__file__).parents[2]
@@ -46,7 +46,7 @@ def test_every_contender_takes_the_same_step(bench, regime):
     X, W, A = _problem()
     racers = bench.gd_step.contenders(regime, W, A, X, compiled=False)
     expected = run_gd(X, W, A, regime, bench.gd_step.ETA, 1, record=Record.LOSS).W
-    W_ours = W.copy()
+    W_ours = step_layout(W)
     bench.gd_step.numpy_step(regime, W_ours, A.copy(), X, bench.gd_step.ETA)()
     np.testing.assert_allclose(W_ours, expected, rtol=1e-13)
     assert set(racers) >= {"numpy"}
