@@ -67,6 +67,25 @@ def test_gd_records_from_the_initialisation_and_descends(regime):
         assert not np.array_equal(t.A, A)
 
 
+def test_the_layout_of_the_weights_given_changes_nothing():
+    """GD keeps W as its contiguous transpose (`step_layout`): weights given in any memory layout
+    give the same records and final weights, returned in the caller's (m, d) shape, unchanged."""
+    rng = np.random.default_rng(7)
+    X = data.unit_rows(6, 3, rng)
+    W, A = autoencoder.init_weights(32, 3, rng)
+    W_given, A_given = W.copy(), A.copy()
+    runs = [run_gd(X, given, A, Regime.JOINT, 0.2, 15)
+            for given in (W, np.asfortranarray(W), W.T.copy().T, autoencoder.step_layout(W))]
+    for t in runs[1:]:
+        for name in ("loss", "movement", "flips", "W", "A"):
+            np.testing.assert_array_equal(getattr(t, name), getattr(runs[0], name))
+    assert runs[0].W.shape == W.shape and runs[0].W.flags.c_contiguous
+    np.testing.assert_array_equal(W, W_given)
+    np.testing.assert_array_equal(A, A_given)
+    np.testing.assert_array_equal(autoencoder.step_layout(W), W)
+    assert autoencoder.step_layout(W).swapaxes(-1, -2).flags.c_contiguous
+
+
 def test_a_batch_of_networks_evolves_as_each_alone():
     rng = np.random.default_rng(2)
     X = data.unit_rows(5, 3, rng)
