@@ -140,7 +140,7 @@ def _zeros_if(wanted: bool, steps: int, size: int) -> np.ndarray | None:
 def _descend(X, W0, A, regime, eta, steps, probe, lambda_every, until, record, out: _Records, part: slice):
     """GD on one group (W0: (b, m, d) or unbatched (m, d)); writes rows of `out` at columns `part`."""
     W, A = step_layout(W0), None if A is None else A.copy()
-    W0 = W.copy(order="K")  # in W's layout, as the movement's difference runs
+    W0 = W.copy(order="K")  # the start again, in W's layout: W - W0 runs over contiguous memory
     scratch = scratch_for(W, X)
     current = evaluate(regime, W, A, X, scratch)
     pattern0, loss0 = current.pattern, current.loss
